@@ -1,0 +1,10 @@
+//! The domain: campaign parameters, roster, register, rules and findings.
+//! Nothing here reads or writes files.
+
+pub mod campaign;
+pub mod codes;
+pub mod columns;
+pub mod finding;
+pub mod idnum;
+pub mod money;
+pub mod roster;

@@ -1,0 +1,67 @@
+//! Atomic writes: every output goes to a temporary file in the same folder
+//! and is renamed into place, so a reader sees the old file or the new one.
+
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::Path;
+
+/// Write `bytes` to `path` atomically.
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_with(path, |f| f.write_all(bytes).map_err(Into::into))
+}
+
+/// Create `path` atomically from a writer callback.
+pub fn write_with(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> Result<()>) -> Result<()> {
+    let dir = parent_dir(path)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".fupin-")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    fill(tmp.as_file_mut()).with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+/// Create `path` atomically from a callback that writes to a file path
+/// (for libraries that save to a path, such as the workbook writer).
+pub fn write_via_path(path: &Path, save: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let dir = parent_dir(path)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".fupin-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    save(tmp.path()).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::File::open(tmp.path())?.sync_all()?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+fn parent_dir(path: &Path) -> Result<&Path> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
+    Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_whole_file() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("sub/a.txt");
+        write_bytes(&p, b"one").unwrap();
+        write_bytes(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        assert_eq!(std::fs::read_dir(d.path().join("sub")).unwrap().count(), 1);
+    }
+}
