@@ -8,3 +8,4 @@ pub mod finding;
 pub mod idnum;
 pub mod money;
 pub mod roster;
+pub mod rules;

@@ -2,3 +2,4 @@
 //! the journal.
 
 pub mod atomic;
+pub mod xlsx;

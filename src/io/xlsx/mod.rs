@@ -1,0 +1,5 @@
+//! Workbook layouts, one module per kind of document.
+
+pub mod common;
+pub mod findings;
+pub mod template;
