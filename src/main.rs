@@ -1,1 +1,73 @@
-fn main() {}
+//! The `fupin` binary: parse arguments, dispatch to a command, print the
+//! report, append the journal line, and map failures to exit codes
+//! (0 done, 1 blocking data errors, 2 usage or configuration).
+
+use clap::Parser;
+use serde_json::Value;
+
+use fupin::cli::{Cli, Command};
+use fupin::cmd::{self, Ctx, Failure, Report};
+use fupin::io::journal;
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let dir = cli.dir.clone().unwrap_or_else(|| std::path::PathBuf::from("."));
+    let ctx = Ctx { dir, json: cli.json, quiet: cli.quiet };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let name = cli.command.name();
+    let result = dispatch(&ctx, &cli.command);
+    let (code, report) = match result {
+        Ok(r) => (r.exit, Some(r)),
+        Err(e) => {
+            let code = e.downcast_ref::<Failure>().map(Failure::code).unwrap_or(2);
+            eprintln!("fupin {name}: {}", chain(&e));
+            (code, None)
+        }
+    };
+    let report = report.unwrap_or_default();
+    let counts = Value::Object(report.json.clone());
+    if ctx.json {
+        let mut obj = report.json.clone();
+        obj.insert("command".into(), Value::from(name));
+        obj.insert("exit".into(), Value::from(code));
+        obj.insert("outputs".into(), report.outputs.iter().map(|p| Value::from(ctx.rel(p))).collect());
+        println!("{}", Value::Object(obj));
+    }
+    let journal_dir = match &cli.command {
+        Command::Init { dir: Some(d) } => ctx.dir.join(d).join("out"),
+        Command::Demo { .. } => std::path::PathBuf::new(),
+        _ => ctx.out(),
+    };
+    if !journal_dir.as_os_str().is_empty() && journal_dir.parent().is_some_and(|p| p.join("campaign.toml").exists()) {
+        let entry = journal::entry(name, &args, &ctx.dir, &report.inputs, &report.outputs, code, &counts);
+        if let Err(e) = journal::append(&journal_dir, &entry) {
+            eprintln!("fupin {name}: cannot write the journal: {e}");
+        }
+    }
+    std::process::exit(code);
+}
+
+fn dispatch(ctx: &Ctx, command: &Command) -> anyhow::Result<Report> {
+    match command {
+        Command::Init { dir } => cmd::init::run(ctx, dir.as_deref()),
+        Command::Template { village } => cmd::template::run(ctx, village.as_deref()),
+        Command::Import { files, village, encoding } => cmd::import::run(ctx, files, village.as_deref(), encoding.as_deref()),
+        Command::Check => cmd::check::run(ctx),
+        Command::Survey { files } => cmd::survey::run(ctx, files),
+        Command::Screen { provisional } => cmd::screen::run(ctx, *provisional),
+        Command::Demo { dir, villages, households, seed, no_run, clean } => {
+            cmd::demo::run(ctx, dir.as_deref(), *villages, *households, *seed, *no_run, *clean)
+        }
+    }
+}
+
+fn chain(e: &anyhow::Error) -> String {
+    e.chain().map(|c| c.to_string()).collect::<Vec<_>>().join(": ")
+}

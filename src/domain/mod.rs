@@ -9,3 +9,7 @@ pub mod idnum;
 pub mod money;
 pub mod roster;
 pub mod rules;
+pub mod checks;
+pub mod register;
+pub mod screen;
+pub mod survey;

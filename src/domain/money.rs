@@ -50,6 +50,15 @@ impl Fen {
         format!("{sign}{out}.{:02}", a % 100)
     }
 
+    /// Whole yuan with separators, for standards: `3,322`.
+    pub fn grouped_yuan(self) -> String {
+        let g = self.grouped();
+        match g.strip_suffix(".00") {
+            Some(s) => s.to_string(),
+            None => g,
+        }
+    }
+
     /// The amount in yuan as a float, only for writing numbers into workbooks.
     pub fn as_yuan_f64(self) -> f64 {
         self.0 as f64 / 100.0

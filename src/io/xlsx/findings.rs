@@ -1,1 +1,564 @@
-//! findings
+//! The findings workbook for the clerk: every problem found in the data,
+//! sorted by village and household, and a count of each kind of problem.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use anyhow::Result;
+use rust_xlsxwriter::{Color, ColNum, Format, RowNum, Workbook, Worksheet};
+
+use super::common::{self, label, text, Formats, Widths};
+use crate::domain::campaign::{Campaign, Lang};
+use crate::domain::finding::{kind_label, Finding, Severity};
+use crate::io::atomic::write_via_path;
+
+/// Columns of the findings sheet.
+const SEVERITY: ColNum = 0;
+const KIND: ColNum = 1;
+const VILLAGE: ColNum = 2;
+const HOUSEHOLD: ColNum = 3;
+const FILE: ColNum = 4;
+const SHEET: ColNum = 5;
+const ROW: ColNum = 6;
+const COLUMN: ColNum = 7;
+const MESSAGE: ColNum = 8;
+
+const HEADERS_ZH: [&str; 9] = ["严重程度", "问题类型", "村", "户编号", "文件", "工作表", "行", "列", "说明"];
+const HEADERS_EN: [&str; 9] =
+    ["Severity", "Kind", "Village", "Household", "File", "Sheet", "Row", "Column", "Message"];
+
+/// Compare two strings in natural order: runs of ASCII digits compare as
+/// numbers (`2` before `10`), everything else character by character; ties
+/// (`01` and `1`) are broken by the plain order so the order is total.
+pub(crate) fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (ab, bb) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < ab.len() && j < bb.len() {
+        if ab[i].is_ascii_digit() && bb[j].is_ascii_digit() {
+            let si = i;
+            while i < ab.len() && ab[i].is_ascii_digit() {
+                i += 1;
+            }
+            let sj = j;
+            while j < bb.len() && bb[j].is_ascii_digit() {
+                j += 1;
+            }
+            let na = trim_zeros(&ab[si..i]);
+            let nb = trim_zeros(&bb[sj..j]);
+            let ord = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb));
+            if ord != Ordering::Equal {
+                return ord;
+            }
+        } else {
+            // Compare one character (UTF-8 sequences compare bytewise in
+            // code point order, and a sequence never contains ASCII digits).
+            let ord = ab[i].cmp(&bb[j]);
+            if ord != Ordering::Equal {
+                return ord;
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    (ab.len() - i).cmp(&(bb.len() - j)).then_with(|| a.cmp(b))
+}
+
+fn trim_zeros(d: &[u8]) -> &[u8] {
+    let n = d.iter().take_while(|&&c| c == b'0').count();
+    &d[n..]
+}
+
+/// The order of the findings sheet: village, household (natural order),
+/// errors before warnings, file, row; then every other field, so the same
+/// findings in any order give the same sheet.
+fn finding_cmp(a: &Finding, b: &Finding) -> Ordering {
+    natural_cmp(&a.village, &b.village)
+        .then_with(|| natural_cmp(&a.household, &b.household))
+        .then_with(|| a.severity.cmp(&b.severity))
+        .then_with(|| natural_cmp(&a.file, &b.file))
+        .then_with(|| a.row.cmp(&b.row))
+        .then_with(|| a.cmp(b))
+}
+
+fn severity_label(lang: Lang, s: Severity) -> &'static str {
+    match lang {
+        Lang::Zh => s.zh(),
+        Lang::En => s.en(),
+    }
+}
+
+/// English descriptions of the kinds of finding (the Chinese ones are
+/// `kind_label`).
+fn kind_label_en(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "id_shape" => "ID number malformed",
+        "id_birth_date" => "ID number birth date invalid",
+        "id_check_digit" => "ID number check digit wrong",
+        "id_placeholder" => "placeholder ID number",
+        "id_converted" => "15-digit ID number converted",
+        "id_duplicate" => "duplicate ID number",
+        "sex_mismatch" => "sex disagrees with ID number",
+        "no_head" => "no household head",
+        "two_heads" => "more than one head",
+        "size_mismatch" => "household size differs from persons listed",
+        "household_cells_disagree" => "household cells disagree",
+        "required_empty" => "required cell empty",
+        "code_value" => "value not in its code list",
+        "income_not_number" => "income is not a number",
+        "income_missing" => "no income given",
+        "income_disagree" => "net and per-capita income disagree",
+        "income_negative" => "negative income",
+        "village_unknown" => "village not in the roster",
+        "village_no_applications" => "village handed in no applications",
+        "relation_sex" => "relation disagrees with sex",
+        "schooling_age" => "schooling disagrees with age",
+        "household_duplicate" => "duplicate household number",
+        "file_unreadable" => "file cannot be read",
+        "survey_unknown_household" => "surveyed household not in the register",
+        "survey_verdict" => "invalid survey verdict",
+        "survey_not_covered" => "household not surveyed",
+        "survey_value" => "invalid value in survey sheet",
+        _ => return None,
+    })
+}
+
+/// The description of a kind in the workbook's language; an unknown kind
+/// shows its code.
+fn kind_text(lang: Lang, kind: &'static str) -> Cow<'static, str> {
+    match lang {
+        Lang::Zh => match kind_label(kind) {
+            "其他" if !kind.is_empty() => Cow::Owned(format!("其他（{kind}）")),
+            l => Cow::Borrowed(l),
+        },
+        Lang::En => kind_label_en(kind).map(Cow::Borrowed).unwrap_or(Cow::Borrowed(kind)),
+    }
+}
+
+/// Write the findings workbook to `path`.
+pub fn write_findings(path: &Path, findings: &[Finding], campaign: &Campaign) -> Result<()> {
+    write_via_path(path, |tmp| {
+        let mut wb = build(findings, campaign, tmp.parent())?;
+        wb.save(tmp)?;
+        Ok(())
+    })
+}
+
+fn page_title(campaign: &Campaign) -> String {
+    let c = &campaign.campaign;
+    let t = match campaign.output.lang {
+        Lang::Zh => format!("{}{} {}年 数据问题清单", c.county.trim(), c.town.trim(), c.year),
+        Lang::En => {
+            let place: Vec<&str> =
+                [c.town.trim(), c.county.trim()].into_iter().filter(|s| !s.is_empty()).collect();
+            format!("{} {}: data findings", place.join(", "), c.year)
+        }
+    };
+    format!("&L{}", common::header_footer_text(t.trim()))
+}
+
+fn build(findings: &[Finding], campaign: &Campaign, tempdir: Option<&Path>) -> Result<Workbook> {
+    let formats = Formats::new();
+    let mut wb = common::new_workbook(campaign.campaign.year);
+    // A county run has 100,000+ findings: fast compression is worth its
+    // slightly larger file.
+    wb.set_zip_compression_level(3);
+    if let Some(dir) = tempdir.filter(|d| !d.as_os_str().is_empty()) {
+        wb.set_tempdir(dir)?;
+    }
+
+    let mut order: Vec<&Finding> = findings.iter().collect();
+    order.sort_by(|a, b| finding_cmp(a, b));
+
+    let ws = wb.add_worksheet_with_constant_memory()?;
+    write_findings_sheet(ws, &order, campaign, &formats)?;
+
+    let ws = wb.add_worksheet();
+    write_counts_sheet(ws, &order, campaign, &formats)?;
+    Ok(wb)
+}
+
+/// The text of each cell of a finding's row, except the row number.
+fn row_texts<'a>(f: &'a Finding, lang: Lang) -> [(ColNum, Cow<'a, str>); 8] {
+    [
+        (SEVERITY, Cow::Borrowed(severity_label(lang, f.severity))),
+        (KIND, kind_text(lang, f.kind)),
+        (VILLAGE, Cow::Borrowed(f.village.as_str())),
+        (HOUSEHOLD, Cow::Borrowed(f.household.as_str())),
+        (FILE, Cow::Borrowed(f.file.as_str())),
+        (SHEET, Cow::Borrowed(f.sheet.as_str())),
+        (COLUMN, Cow::Borrowed(f.column.as_str())),
+        (MESSAGE, Cow::Borrowed(f.message.as_str())),
+    ]
+}
+
+fn write_findings_sheet(
+    ws: &mut Worksheet,
+    order: &[&Finding],
+    campaign: &Campaign,
+    formats: &Formats,
+) -> Result<()> {
+    let lang = campaign.output.lang;
+    ws.set_name(label(lang, "问题清单", "Findings"))?;
+    let headers = match lang {
+        Lang::Zh => HEADERS_ZH,
+        Lang::En => HEADERS_EN,
+    };
+
+    // Widths first, in one pass over the data: a constant-memory sheet
+    // cannot look back.
+    let mut widths = Widths::new();
+    for (i, h) in headers.iter().enumerate() {
+        widths.see(ColNum::try_from(i)?, h);
+    }
+    let mut max_row = 0u64;
+    for f in order {
+        for (col, s) in row_texts(f, lang) {
+            widths.see(col, &s);
+        }
+        max_row = max_row.max(f.row);
+    }
+    widths.at_least(ROW, max_row.to_string().len());
+    widths.cap(FILE, 30.0);
+    widths.cap(SHEET, 20.0);
+    widths.cap(COLUMN, 20.0);
+    widths.cap(MESSAGE, 60.0);
+    widths.apply(ws)?;
+
+    for (i, h) in headers.iter().enumerate() {
+        text(ws, 0, ColNum::try_from(i)?, h, &formats.header)?;
+    }
+
+    let error_fmt = formats.center.clone().set_font_color(Color::RGB(0xC00000)).set_bold();
+    let fmt_of = |col: ColNum, sev: Severity| -> &Format {
+        match col {
+            SEVERITY if sev == Severity::Error => &error_fmt,
+            SEVERITY => &formats.center,
+            HOUSEHOLD => &formats.text,
+            FILE | SHEET | COLUMN | MESSAGE => &formats.wrap,
+            _ => &formats.cell,
+        }
+    };
+
+    let mut row: RowNum = 1;
+    for f in order {
+        for (col, s) in row_texts(f, lang) {
+            text(ws, row, col, &s, fmt_of(col, f.severity))?;
+        }
+        if f.row > 0 {
+            ws.write_number_with_format(row, ROW, f.row as f64, &formats.int)?;
+        } else {
+            ws.write_blank(row, ROW, &formats.int)?;
+        }
+        row = row
+            .checked_add(1)
+            .ok_or_else(|| anyhow::anyhow!("too many findings for one worksheet"))?;
+        if row > 1_048_575 {
+            anyhow::bail!("{} findings do not fit in one worksheet (1,048,575 rows at most)", order.len());
+        }
+    }
+    if order.is_empty() {
+        text(ws, 1, 0, label(lang, "没有发现问题", "No findings"), &Format::new())?;
+    }
+    let last_row = row.saturating_sub(1).max(1);
+
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, last_row, MESSAGE)?;
+    common::print_setup(ws, true, lang);
+    common::fit_width(ws);
+    ws.set_header(page_title(campaign));
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
+#[derive(Default)]
+struct KindCount<'a> {
+    findings: u64,
+    households: HashSet<(&'a str, &'a str)>,
+}
+
+fn write_counts_sheet(
+    ws: &mut Worksheet,
+    order: &[&Finding],
+    campaign: &Campaign,
+    formats: &Formats,
+) -> Result<()> {
+    let lang = campaign.output.lang;
+    ws.set_name(label(lang, "问题统计", "Counts"))?;
+    let headers: [&str; 5] = match lang {
+        Lang::Zh => ["问题类型代码", "问题类型", "严重程度", "问题数", "涉及户数"],
+        Lang::En => ["Kind code", "Kind", "Severity", "Findings", "Households"],
+    };
+
+    let mut counts: BTreeMap<(Severity, &'static str), KindCount> = BTreeMap::new();
+    let mut by_severity: BTreeMap<Severity, KindCount> = BTreeMap::new();
+    let mut all = KindCount::default();
+    for f in order {
+        let hh = (f.village.as_str(), f.household.as_str());
+        let has_hh = !f.household.is_empty();
+        for k in [
+            counts.entry((f.severity, f.kind)).or_default(),
+            by_severity.entry(f.severity).or_default(),
+            &mut all,
+        ] {
+            k.findings += 1;
+            if has_hh {
+                k.households.insert(hh);
+            }
+        }
+    }
+    // Errors first, then the commonest kinds.
+    let mut rows: Vec<(&(Severity, &'static str), &KindCount)> = counts.iter().collect();
+    rows.sort_by(|a, b| a.0 .0.cmp(&b.0 .0).then(b.1.findings.cmp(&a.1.findings)).then(a.0 .1.cmp(b.0 .1)));
+
+    let mut widths = Widths::new();
+    for (i, h) in headers.iter().enumerate() {
+        widths.text(ws, 0, ColNum::try_from(i)?, h, &formats.header)?;
+    }
+    let mut r: RowNum = 1;
+    for ((sev, kind), k) in rows {
+        widths.text(ws, r, 0, kind, &formats.cell)?;
+        widths.text(ws, r, 1, &kind_text(lang, kind), &formats.cell)?;
+        widths.text(ws, r, 2, severity_label(lang, *sev), &formats.center)?;
+        ws.write_number_with_format(r, 3, k.findings as f64, &formats.int)?;
+        ws.write_number_with_format(r, 4, k.households.len() as f64, &formats.int)?;
+        r += 1;
+    }
+    if order.is_empty() {
+        ws.merge_range(r, 0, r, 4, "", &formats.cell)?;
+        text(ws, r, 0, label(lang, "没有发现问题", "No findings"), &formats.cell)?;
+        r += 1;
+    }
+    for sev in [Severity::Error, Severity::Warning] {
+        let Some(k) = by_severity.get(&sev) else { continue };
+        let name = match (lang, sev) {
+            (Lang::Zh, Severity::Error) => "错误合计",
+            (Lang::Zh, Severity::Warning) => "提示合计",
+            (Lang::En, Severity::Error) => "Errors",
+            (Lang::En, Severity::Warning) => "Warnings",
+        };
+        total_row(ws, r, name, k, formats, &mut widths)?;
+        r += 1;
+    }
+    total_row(ws, r, label(lang, "合计", "Total"), &all, formats, &mut widths)?;
+    widths.apply(ws)?;
+
+    ws.set_freeze_panes(1, 0)?;
+    common::print_setup(ws, false, lang);
+    common::fit_width(ws);
+    ws.set_header(page_title(campaign));
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
+fn total_row(
+    ws: &mut Worksheet,
+    r: RowNum,
+    name: &str,
+    k: &KindCount,
+    formats: &Formats,
+    widths: &mut Widths,
+) -> Result<()> {
+    ws.merge_range(r, 0, r, 2, "", &formats.total)?;
+    widths.text(ws, r, 0, name, &formats.total)?;
+    ws.write_number_with_format(r, 3, k.findings as f64, &formats.total_int)?;
+    ws.write_number_with_format(r, 4, k.households.len() as f64, &formats.total_int)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{open_workbook_auto, Data, Reader};
+
+    fn campaign(lang: &str) -> Campaign {
+        Campaign::from_toml(&format!("[campaign]\ntown = \"石桥镇\"\n[output]\nlang = \"{lang}\"\n")).unwrap()
+    }
+
+    fn f(sev: Severity, kind: &'static str, village: &str, hh: &str, file: &str, row: u64, msg: &str) -> Finding {
+        Finding {
+            severity: sev,
+            kind,
+            file: file.into(),
+            sheet: "Sheet1".into(),
+            row,
+            column: "身份证号".into(),
+            village: village.into(),
+            household: hh.into(),
+            message: msg.into(),
+        }
+    }
+
+    fn cell(d: &Data) -> String {
+        match d {
+            Data::Empty => String::new(),
+            Data::Float(x) if x.fract() == 0.0 => format!("{}", *x as i64),
+            other => other.to_string(),
+        }
+    }
+
+    fn rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+        let mut wb = open_workbook_auto(path).unwrap();
+        let range = wb.worksheet_range(sheet).unwrap();
+        range.rows().map(|r| r.iter().map(cell).collect()).collect()
+    }
+
+    #[test]
+    fn natural_order() {
+        let mut v = vec!["10", "2", "1", "01", "a10", "a9", "", "b", "甲2", "甲10", "1a", "1"];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(v, vec!["", "01", "1", "1", "1a", "2", "10", "a9", "a10", "b", "甲2", "甲10"]);
+        assert_eq!(natural_cmp("0101", "101"), Ordering::Less);
+        assert_eq!(natural_cmp("x", "x"), Ordering::Equal);
+        assert_eq!(natural_cmp("99999999999999999999999", "100000000000000000000000"), Ordering::Less);
+    }
+
+    fn sample() -> Vec<Finding> {
+        vec![
+            f(Severity::Warning, "sex_mismatch", "南庄村", "10", "b.xlsx", 5, "性别与身份证号不符"),
+            f(Severity::Error, "id_check_digit", "南庄村", "2", "b.xlsx", 9, "校验位错误"),
+            f(Severity::Warning, "schooling_age", "南庄村", "2", "a.xlsx", 3, "年龄不符"),
+            f(Severity::Error, "id_duplicate", "南庄村", "2", "b.xlsx", 4, "=HYPERLINK(\"http://x\",\"点击\")"),
+            f(Severity::Error, "no_head", "北庄村", "10", "a.xlsx", 0, "没有户主"),
+            f(Severity::Warning, "village_no_applications", "东村", "", "", 0, "东村未上报申请"),
+        ]
+    }
+
+    #[test]
+    fn findings_sorted_and_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("findings.xlsx");
+        write_findings(&path, &sample(), &campaign("zh")).unwrap();
+
+        let wb = open_workbook_auto(&path).unwrap();
+        assert_eq!(wb.sheet_names(), vec!["问题清单".to_string(), "问题统计".to_string()]);
+
+        let r = rows(&path, "问题清单");
+        assert_eq!(r[0], HEADERS_ZH.map(String::from).to_vec());
+        let keys: Vec<(String, String, String, String)> =
+            r[1..].iter().map(|x| (x[2].clone(), x[3].clone(), x[0].clone(), x[6].clone())).collect();
+        let k = |a: &str, b: &str, c: &str, d: &str| (a.to_string(), b.to_string(), c.to_string(), d.to_string());
+        assert_eq!(
+            keys,
+            vec![
+                k("东村", "", "提示", ""),
+                k("北庄村", "10", "错误", ""),
+                k("南庄村", "2", "错误", "4"),
+                k("南庄村", "2", "错误", "9"),
+                k("南庄村", "2", "提示", "3"),
+                k("南庄村", "10", "提示", "5"),
+            ]
+        );
+        // Text that looks like a formula reads back as the same text.
+        assert_eq!(r[3][8], "=HYPERLINK(\"http://x\",\"点击\")");
+        assert_eq!(r[3][1], "身份证号重复");
+
+        let c = rows(&path, "问题统计");
+        assert_eq!(c[0][..4], ["问题类型代码", "问题类型", "严重程度", "问题数"]);
+        assert_eq!(c.len(), 1 + 6 + 3);
+        let last = c.last().unwrap();
+        assert_eq!(last[0], "合计");
+        assert_eq!(last[3], "6");
+        assert_eq!(last[4], "3"); // 南庄村 2, 南庄村 10, 北庄村 10
+        let errors = c.iter().find(|x| x[0] == "错误合计").unwrap();
+        assert_eq!(errors[3], "3");
+        assert_eq!(c[1][2], "错误");
+        assert_eq!(c[c.len() - 4][2], "提示");
+    }
+
+    #[test]
+    fn empty_findings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.xlsx");
+        write_findings(&path, &[], &campaign("zh")).unwrap();
+        let r = rows(&path, "问题清单");
+        assert_eq!(r[1][0], "没有发现问题");
+        let c = rows(&path, "问题统计");
+        assert_eq!(c[1][0], "没有发现问题");
+        assert_eq!(c.last().unwrap()[0], "合计");
+        assert_eq!(c.last().unwrap()[3], "0");
+
+        let path = dir.path().join("en.xlsx");
+        write_findings(&path, &[], &campaign("en")).unwrap();
+        let wb = open_workbook_auto(&path).unwrap();
+        assert_eq!(wb.sheet_names(), vec!["Findings".to_string(), "Counts".to_string()]);
+        assert_eq!(rows(&path, "Findings")[1][0], "No findings");
+    }
+
+    #[test]
+    fn english_labels() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.xlsx");
+        write_findings(&path, &sample(), &campaign("en")).unwrap();
+        let r = rows(&path, "Findings");
+        assert_eq!(r[0], HEADERS_EN.map(String::from).to_vec());
+        assert_eq!(r[2][0], "error");
+        assert_eq!(r[2][1], "no household head");
+    }
+
+    #[test]
+    fn reproducible_and_independent_of_input_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.xlsx");
+        let b = dir.path().join("b.xlsx");
+        let mut data = sample();
+        write_findings(&a, &data, &campaign("zh")).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        data.reverse();
+        write_findings(&b, &data, &campaign("zh")).unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    }
+
+    #[test]
+    fn many_findings() {
+        // A county run has 100,000+; run with --ignored (best in release)
+        // for that, see `county_sized_findings`.
+        many(20_000);
+    }
+
+    #[test]
+    #[ignore]
+    fn county_sized_findings() {
+        many(120_000);
+    }
+
+    fn many(n: u64) {
+        let kinds = ["id_check_digit", "sex_mismatch", "required_empty", "schooling_age"];
+        let data: Vec<Finding> = (0..n)
+            .map(|i| {
+                let sev = if i % 3 == 0 { Severity::Error } else { Severity::Warning };
+                f(
+                    sev,
+                    kinds[(i % 4) as usize],
+                    &format!("村{}", i % 37),
+                    &format!("{}", (i * 7919) % 5000),
+                    "applications/村.xlsx",
+                    i + 2,
+                    "身份证号校验位错误，请核对",
+                )
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.xlsx");
+        let t = std::time::Instant::now();
+        write_findings(&path, &data, &campaign("zh")).unwrap();
+        let elapsed = t.elapsed();
+        eprintln!("{n} findings written in {elapsed:?}");
+        let c = rows(&path, "问题统计");
+        assert_eq!(c.last().unwrap()[3], n.to_string());
+    }
+
+    #[test]
+    #[ignore]
+    fn tmp_samples() {
+        let out = std::path::PathBuf::from("/tmp/x");
+        let mut data = sample();
+        for i in 0..80u64 {
+            data.push(f(Severity::Error, "code_value", "双河村", &format!("{}", i / 3), "applications/双河村-申请表-2015.xlsx", i + 3, "健康状况“很好”不在代码列表中，可填：健康/healthy, 长期慢性病/chronic, 患有大病/serious_illness, 残疾/disabled"));
+        }
+        write_findings(&out.join("findings.xlsx"), &data, &campaign("zh")).unwrap();
+        write_findings(&out.join("findings-en.xlsx"), &data, &campaign("en")).unwrap();
+        write_findings(&out.join("findings-empty.xlsx"), &[], &campaign("zh")).unwrap();
+    }
+}

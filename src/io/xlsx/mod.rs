@@ -3,3 +3,4 @@
 pub mod common;
 pub mod findings;
 pub mod template;
+pub mod primary;

@@ -1,1 +1,569 @@
-//! template
+//! The blank application workbook of one village (DESIGN 4): a sheet to fill
+//! in, with drop-down lists on every coded column, and a sheet that explains
+//! each column.
+
+use std::path::Path;
+
+use anyhow::Result;
+use rust_xlsxwriter::{
+    ColNum, DataValidation, DataValidationErrorStyle, Formula, RowNum, Workbook, Worksheet,
+};
+
+use super::common::{self, display_width, label, text, Formats, Widths};
+use crate::domain::campaign::{Campaign, Lang};
+use crate::domain::codes::{self, Code};
+use crate::domain::columns::{Col, ColumnSpec, Level, COLUMNS};
+use crate::domain::roster::Village;
+use crate::io::atomic::write_via_path;
+
+/// Data rows prepared with drop-downs below the header.
+pub const DATA_ROWS: RowNum = 1000;
+
+/// Name of the hidden sheet holding drop-down lists too long to inline.
+pub const LISTS_SHEET: &str = "lists";
+
+/// Excel's limit on an inline drop-down list, commas included.
+const INLINE_LIST_MAX: usize = 255;
+
+/// The title row and the header row.
+const TITLE_ROW: RowNum = 0;
+const HEADER_ROW: RowNum = 1;
+const FIRST_DATA_ROW: RowNum = 2;
+
+/// One column of the template.
+enum TplCol {
+    Known(&'static ColumnSpec),
+    /// An exclusion flag of `campaign.toml` that is not a known column.
+    Flag(String),
+}
+
+impl TplCol {
+    fn header(&self, lang: Lang) -> &str {
+        match self {
+            TplCol::Known(spec) => label(lang, spec.zh, spec.en),
+            TplCol::Flag(name) => name,
+        }
+    }
+
+    fn list(&self) -> Option<&'static [Code]> {
+        match self {
+            TplCol::Known(spec) => codes::list_for(spec.col),
+            TplCol::Flag(_) => Some(codes::YES_NO),
+        }
+    }
+}
+
+/// The columns of the template: every known column, then the configured
+/// exclusion flags that are not known columns.
+fn template_columns(campaign: &Campaign) -> Vec<TplCol> {
+    let mut cols: Vec<TplCol> = COLUMNS.iter().map(TplCol::Known).collect();
+    let mut extra: Vec<String> = Vec::new();
+    for flag in &campaign.exclusions.flags {
+        let f = flag.trim();
+        if f.is_empty() || extra.iter().any(|e| e == f) {
+            continue;
+        }
+        if Col::from_label(f).is_some() {
+            // One of the four default flags, or another known column.
+            continue;
+        }
+        extra.push(f.to_string());
+    }
+    cols.extend(extra.into_iter().map(TplCol::Flag));
+    cols
+}
+
+/// Display value of a code in the workbook's language.
+fn code_label(lang: Lang, c: &Code) -> &'static str {
+    label(lang, c.zh, c.en)
+}
+
+/// Hidden-sheet lists, one per column of the `lists` sheet.
+#[derive(Default)]
+struct Lists {
+    columns: Vec<Vec<String>>,
+}
+
+impl Lists {
+    /// A drop-down validation offering `values`: inline when the list fits
+    /// Excel's 255 characters, else a range of the hidden `lists` sheet.
+    fn validation(&mut self, values: &[String]) -> Result<DataValidation> {
+        let joined: usize =
+            values.iter().map(|v| v.encode_utf16().count()).sum::<usize>() + values.len().saturating_sub(1);
+        let inline_ok = joined <= INLINE_LIST_MAX && !values.iter().any(|v| v.contains([',', '"']));
+        if inline_ok {
+            return Ok(DataValidation::new().allow_list_strings(values)?);
+        }
+        let col = ColNum::try_from(self.columns.len())?;
+        let n = values.len().max(1);
+        let letter = rust_xlsxwriter::utility::column_number_to_name(col);
+        self.columns.push(values.to_vec());
+        let formula = format!("={LISTS_SHEET}!${letter}$1:${letter}${n}");
+        Ok(DataValidation::new().allow_list_formula(Formula::new(formula)))
+    }
+
+    fn write(&self, ws: &mut Worksheet, formats: &Formats) -> Result<()> {
+        for (c, values) in self.columns.iter().enumerate() {
+            let col = ColNum::try_from(c)?;
+            for (r, v) in values.iter().enumerate() {
+                text(ws, RowNum::try_from(r)?, col, v, &formats.text_column)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A drop-down that warns, but does not refuse, a value not in the list: the
+/// importer accepts the other language and the national form's spellings.
+fn soften(dv: DataValidation, lang: Lang) -> Result<DataValidation> {
+    Ok(dv
+        .set_error_style(DataValidationErrorStyle::Warning)
+        .set_error_title(label(lang, "不在下拉列表中", "Not in the list"))?
+        .set_error_message(label(
+            lang,
+            "该值不在下拉列表中。可接受的其他写法见“填表说明”。仍要使用该值吗？",
+            "This value is not in the drop-down list. Other accepted spellings are on the Instructions sheet. Keep it?",
+        ))?)
+}
+
+/// Write the blank application workbook for `village` to `path`.
+pub fn write_template(path: &Path, village: &Village, campaign: &Campaign) -> Result<()> {
+    let mut wb = build(village, campaign)?;
+    write_via_path(path, |tmp| {
+        wb.save(tmp)?;
+        Ok(())
+    })
+}
+
+fn build(village: &Village, campaign: &Campaign) -> Result<Workbook> {
+    let formats = Formats::new();
+    let cols = template_columns(campaign);
+    let mut lists = Lists::default();
+
+    let mut wb = common::new_workbook(campaign.campaign.year);
+
+    let mut ws = Worksheet::new();
+    write_application_sheet(&mut ws, &cols, village, campaign, &formats, &mut lists)?;
+    wb.push_worksheet(ws);
+
+    let mut ws = Worksheet::new();
+    write_instructions_sheet(&mut ws, &cols, village, campaign, &formats)?;
+    wb.push_worksheet(ws);
+
+    if !lists.columns.is_empty() {
+        let mut ws = Worksheet::new();
+        ws.set_name(LISTS_SHEET)?;
+        lists.write(&mut ws, &formats)?;
+        ws.set_hidden(true);
+        wb.push_worksheet(ws);
+    }
+    Ok(wb)
+}
+
+fn title(village: &Village, campaign: &Campaign) -> String {
+    let c = &campaign.campaign;
+    let place = |sep: &str| {
+        [c.county.trim(), c.town.trim(), village.name.trim()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    match campaign.output.lang {
+        Lang::Zh => format!("{} 贫困户申请表（{}年）", place(""), c.year),
+        Lang::En => format!("{}: poor household applications ({})", place(", "), c.year),
+    }
+}
+
+fn write_application_sheet(
+    ws: &mut Worksheet,
+    cols: &[TplCol],
+    village: &Village,
+    campaign: &Campaign,
+    formats: &Formats,
+    lists: &mut Lists,
+) -> Result<()> {
+    let lang = campaign.output.lang;
+    ws.set_name(label(lang, "申请表", "Applications"))?;
+    let last_col = ColNum::try_from(cols.len().saturating_sub(1))?;
+    let last_row = FIRST_DATA_ROW + DATA_ROWS - 1;
+
+    let mut widths = Widths::new();
+    let title_text = title(village, campaign);
+    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, "", &formats.title)?;
+    text(ws, TITLE_ROW, 0, &title_text, &formats.title)?;
+    ws.set_row_height(TITLE_ROW, 30)?;
+
+    for (i, col) in cols.iter().enumerate() {
+        let c = ColNum::try_from(i)?;
+        widths.text(ws, HEADER_ROW, c, col.header(lang), &formats.header)?;
+        widths.at_least(c, 4);
+
+        if let TplCol::Known(spec) = col {
+            match spec.col {
+                Col::IdNumber => widths.at_least(c, 20),
+                Col::Phone => widths.at_least(c, 13),
+                Col::HouseholdId => widths.at_least(c, 8),
+                Col::Name => widths.at_least(c, 8),
+                Col::NetIncome | Col::PerCapitaIncome => widths.at_least(c, 10),
+                _ => {}
+            }
+            if matches!(spec.col, Col::IdNumber | Col::HouseholdId | Col::Phone) {
+                ws.set_column_format(c, &formats.text_column)?;
+            }
+        }
+
+        let values: Vec<String> = if let TplCol::Known(spec) = col {
+            if spec.col == Col::Village {
+                vec![village.name.clone()]
+            } else {
+                col.list()
+                    .map(|l| l.iter().map(|v| code_label(lang, v).to_string()).collect())
+                    .unwrap_or_default()
+            }
+        } else {
+            col.list()
+                .map(|l| l.iter().map(|v| code_label(lang, v).to_string()).collect())
+                .unwrap_or_default()
+        };
+        if values.is_empty() {
+            continue;
+        }
+        for v in &values {
+            // Room for the value and the drop-down arrow.
+            widths.at_least(c, display_width(v) + 2);
+        }
+        let dv = soften(lists.validation(&values)?, lang)?;
+        ws.add_data_validation(FIRST_DATA_ROW, c, last_row, c, &dv)?;
+    }
+    widths.apply(ws)?;
+    ws.set_row_height(HEADER_ROW, 30)?;
+
+    ws.set_freeze_panes(FIRST_DATA_ROW, 3)?;
+    common::print_setup(ws, true, lang);
+    common::fit_width(ws);
+    ws.set_repeat_rows(TITLE_ROW, HEADER_ROW)?;
+    ws.set_print_gridlines(true);
+    Ok(())
+}
+
+/// English notes for the columns (the Chinese ones are in `COLUMNS`).
+fn en_note(col: Col) -> &'static str {
+    match col {
+        Col::Village => "Village name or code; must be in the village roster",
+        Col::HouseholdId => "The same number for every member of a household; unique within the village",
+        Col::Name => "",
+        Col::Relation => "Every household has exactly one head",
+        Col::IdNumber => "18 characters (legacy 15-digit numbers are converted); enter as text",
+        Col::Sex => "Must agree with the ID number",
+        Col::Health => "",
+        Col::Schooling => "Must agree with the age",
+        Col::Labour => "",
+        Col::HouseholdSize => "On the head's row; must equal the persons listed",
+        Col::NetIncome => "Yuan per year, on the head's row; give this or the per-capita income",
+        Col::PerCapitaIncome => {
+            "Yuan per person per year; when both incomes are given they must agree within 1 yuan per person"
+        }
+        Col::Housing => "",
+        Col::MainCause => "Main cause of poverty",
+        Col::Attribute => "",
+        Col::PublicEmployee => "Yes if a member is paid from public funds",
+        Col::OwnsCar => "Yes if the household owns a vehicle other than farm vehicles",
+        Col::TownProperty => "Yes if the household owns commercial housing in a town",
+        Col::Business => "Yes if the household runs or has registered a business",
+        Col::Phone => "Never published",
+    }
+}
+
+/// What a clerk may write in a column without a code list.
+fn free_values(col: Col, village: &Village, lang: Lang) -> String {
+    let s = match col {
+        Col::Village => {
+            return match lang {
+                Lang::Zh => format!("{}（或村代码 {}）", village.name, village.code),
+                Lang::En => format!("{} (or the village code {})", village.name, village.code),
+            }
+        }
+        Col::HouseholdId => label(lang, "数字或文字，如 1、2、0101", "number or text, e.g. 1, 2, 0101"),
+        Col::Name => label(lang, "姓名", "the person's name"),
+        Col::IdNumber => label(lang, "18位号码，末位可为X；旧15位号码", "18 characters, the last may be X; or a legacy 15-digit number"),
+        Col::HouseholdSize => label(lang, "整数", "a whole number"),
+        Col::NetIncome | Col::PerCapitaIncome => label(
+            lang,
+            "数字，如 3200、3,200.50、3200元",
+            "a number, e.g. 3200, 3,200.50, 3200元",
+        ),
+        Col::Phone => label(lang, "手机或固定电话号码", "mobile or landline number"),
+        _ => "",
+    };
+    s.to_string()
+}
+
+/// The accepted values of a code list, both languages, and the other
+/// spellings the importer accepts.
+fn accepted_values(list: &[Code], lang: Lang) -> String {
+    let mut s = codes::accepted(list);
+    let aliases: Vec<&str> = list.iter().flat_map(|c| c.aliases.iter().copied()).collect();
+    if !aliases.is_empty() {
+        s.push_str(label(lang, "\n也可填：", "\nAlso accepted: "));
+        s.push_str(&aliases.join(label(lang, "、", ", ")));
+    }
+    s
+}
+
+fn write_instructions_sheet(
+    ws: &mut Worksheet,
+    cols: &[TplCol],
+    village: &Village,
+    campaign: &Campaign,
+    formats: &Formats,
+) -> Result<()> {
+    let lang = campaign.output.lang;
+    ws.set_name(label(lang, "填表说明", "Instructions"))?;
+
+    let headers: [&str; 6] = match lang {
+        Lang::Zh => ["列名", "英文名", "级别", "必填", "可填写的值", "说明"],
+        Lang::En => ["Column", "Chinese name", "Level", "Required", "Accepted values", "Note"],
+    };
+    let last_col = ColNum::try_from(headers.len() - 1)?;
+
+    let general: &[&str] = match lang {
+        Lang::Zh => &[
+            "每人填写一行；同一户的成员填写相同的户编号。",
+            "级别为“户”的项目（家庭人口、收入、住房等）填在户主所在行，其他成员行可留空。",
+            "身份证号、户编号和联系电话请按文本录入（本表已设为文本格式），以免末位变成0或显示为科学计数。",
+            "有下拉列表的列请从列表中选择；中英文写法及“之子”“之女”等扶贫手册写法也可接受。",
+            "请勿修改第2行的列名；可以在右侧增加其他列，导入时会一并保留。",
+        ],
+        Lang::En => &[
+            "One row per person; every member of a household has the same household number.",
+            "Household-level items (household size, incomes, housing …) go on the head's row; other members' rows may stay blank.",
+            "Enter ID numbers, household numbers and phone numbers as text (the columns are formatted as text) so that no digit is lost.",
+            "Pick coded values from the drop-down lists; Chinese or English values and the national form's spellings are accepted too.",
+            "Do not change the column names in row 2; extra columns may be added on the right and are kept on import.",
+        ],
+    };
+
+    let mut row: RowNum = 0;
+    ws.merge_range(row, 0, row, last_col, "", &formats.title)?;
+    text(ws, row, 0, label(lang, "填表说明", "How to fill in the application sheet"), &formats.title)?;
+    ws.set_row_height(row, 30)?;
+    row += 1;
+    for line in general {
+        ws.merge_range(row, 0, row, last_col, "", &formats.para)?;
+        text(ws, row, 0, &format!("• {line}"), &formats.para)?;
+        // Long lines wrap in the merged cell: give them room.
+        let lines = (display_width(line) / 150 + 1) as f64;
+        ws.set_row_height(row, 16.0 * lines)?;
+        row += 1;
+    }
+    row += 1;
+
+    let header_row = row;
+    let mut widths = Widths::new();
+    for (i, h) in headers.iter().enumerate() {
+        widths.text(ws, row, ColNum::try_from(i)?, h, &formats.header)?;
+    }
+    row += 1;
+
+    let yes = label(lang, "是", "yes");
+    let no = label(lang, "否", "no");
+    for col in cols {
+        let (name, other, level, required, values, note) = match col {
+            TplCol::Known(spec) => {
+                let required = match spec.col {
+                    Col::Village => label(lang, "是（导入时指定 --village 可不填）", "yes (unless imported with --village)"),
+                    Col::NetIncome | Col::PerCapitaIncome => label(lang, "二者至少填一项", "one of the two"),
+                    _ if spec.required => yes,
+                    _ => no,
+                };
+                let values = match codes::list_for(spec.col) {
+                    Some(list) => accepted_values(list, lang),
+                    None => free_values(spec.col, village, lang),
+                };
+                let note = match lang {
+                    Lang::Zh => spec.note,
+                    Lang::En => en_note(spec.col),
+                };
+                let level = match spec.level {
+                    Level::Person => label(lang, "人", "person"),
+                    Level::Household => label(lang, "户", "household"),
+                };
+                (
+                    label(lang, spec.zh, spec.en).to_string(),
+                    label(lang, spec.en, spec.zh).to_string(),
+                    level,
+                    required,
+                    values,
+                    note.to_string(),
+                )
+            }
+            TplCol::Flag(name) => (
+                name.clone(),
+                String::new(),
+                label(lang, "户", "household"),
+                no,
+                accepted_values(codes::YES_NO, lang),
+                label(
+                    lang,
+                    "排除条件（campaign.toml 中设置）：本户符合时填“是”，该户不予识别",
+                    "Exclusion flag set in campaign.toml: yes excludes the household",
+                )
+                .to_string(),
+            ),
+        };
+        widths.text(ws, row, 0, &name, &formats.cell)?;
+        widths.text(ws, row, 1, &other, &formats.cell)?;
+        widths.text(ws, row, 2, level, &formats.center)?;
+        widths.text(ws, row, 3, required, &formats.wrap)?;
+        widths.text(ws, row, 4, &values, &formats.wrap)?;
+        widths.text(ws, row, 5, &note, &formats.wrap)?;
+        row += 1;
+    }
+    widths.cap(3, 14.0);
+    widths.cap(4, 50.0);
+    widths.cap(5, 40.0);
+    widths.apply(ws)?;
+
+    ws.set_freeze_panes(header_row + 1, 0)?;
+    common::print_setup(ws, true, lang);
+    common::fit_width(ws);
+    ws.set_repeat_rows(header_row, header_row)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{open_workbook_auto, Data, Reader};
+
+    fn village() -> Village {
+        Village {
+            code: "370323101".into(),
+            name: "双河村".into(),
+            population: 1019,
+            households: 301,
+            key: true,
+            representatives: Some(45),
+        }
+    }
+
+    fn campaign(extra: &str) -> Campaign {
+        let toml = format!("[campaign]\ntown = \"石桥镇\"\nyear = 2015\n{extra}");
+        Campaign::from_toml(&toml).unwrap()
+    }
+
+    fn cell(d: &Data) -> String {
+        match d {
+            Data::Empty => String::new(),
+            other => other.to_string(),
+        }
+    }
+
+    fn rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+        let mut wb = open_workbook_auto(path).unwrap();
+        let range = wb.worksheet_range(sheet).unwrap();
+        let (r0, c0) = range.start().unwrap();
+        let mut out = vec![vec![]; r0 as usize];
+        for row in range.rows() {
+            let mut v = vec![String::new(); c0 as usize];
+            v.extend(row.iter().map(cell));
+            out.push(v);
+        }
+        out
+    }
+
+    #[test]
+    fn template_headers_and_sheets() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("双河村.xlsx");
+        let c = campaign("[exclusions]\nflags = [\"财政供养人员\", \"拥有车辆\", \"城镇商品房\", \"经营企业\", \"大型农机\"]\n");
+        write_template(&path, &village(), &c).unwrap();
+
+        let wb = open_workbook_auto(&path).unwrap();
+        let names = wb.sheet_names();
+        assert_eq!(names, vec!["申请表".to_string(), "填表说明".to_string()]);
+
+        let r = rows(&path, "申请表");
+        assert!(r[0][0].contains("石桥镇双河村"), "{:?}", r[0]);
+        assert!(r[0][0].contains("2015"));
+        let mut expected: Vec<String> = COLUMNS.iter().map(|c| c.zh.to_string()).collect();
+        expected.push("大型农机".into());
+        assert_eq!(r[1], expected);
+        assert_eq!(r.len(), 2, "no data rows are written");
+
+        let i = rows(&path, "填表说明");
+        let table = i.iter().position(|row| row.first().map(String::as_str) == Some("列名")).unwrap();
+        assert_eq!(i[table][..4], ["列名", "英文名", "级别", "必填"]);
+        let rel = &i[table + 1 + Col::Relation.index()];
+        assert_eq!(rel[0], "与户主关系");
+        assert_eq!(rel[1], "relation");
+        assert_eq!(rel[2], "人");
+        assert!(rel[4].contains("户主/head") && rel[4].contains("之子"), "{}", rel[4]);
+        assert_eq!(i.last().unwrap()[0], "大型农机");
+    }
+
+    #[test]
+    fn english_template() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        let c = campaign("[output]\nlang = \"en\"\n[exclusions]\nflags = [\"owns_car\", \"拥有车辆\"]\n");
+        write_template(&path, &village(), &c).unwrap();
+        let wb = open_workbook_auto(&path).unwrap();
+        assert_eq!(wb.sheet_names(), vec!["Applications".to_string(), "Instructions".to_string()]);
+        let r = rows(&path, "Applications");
+        let expected: Vec<String> = COLUMNS.iter().map(|c| c.en.to_string()).collect();
+        assert_eq!(r[1], expected);
+    }
+
+    #[test]
+    fn print_titles_are_defined() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        write_template(&path, &village(), &campaign("")).unwrap();
+        let wb = open_workbook_auto(&path).unwrap();
+        let names: Vec<String> = wb.defined_names().iter().map(|(n, v)| format!("{n}={v}")).collect();
+        assert!(names.iter().any(|n| n.contains("Print_Titles") && n.contains("$1:$2")), "{names:?}");
+    }
+
+    #[test]
+    fn long_lists_go_to_a_hidden_sheet() {
+        let mut v = village();
+        v.name = "很".repeat(300);
+        let c = campaign("");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.xlsx");
+        write_template(&path, &v, &c).unwrap();
+        let wb = open_workbook_auto(&path).unwrap();
+        let meta: Vec<(String, bool)> = wb
+            .sheets_metadata()
+            .iter()
+            .map(|s| (s.name.clone(), s.visible == calamine::SheetVisible::Visible))
+            .collect();
+        assert_eq!(meta[2], (LISTS_SHEET.to_string(), false));
+        let l = rows(&path, LISTS_SHEET);
+        assert_eq!(l[0][0], v.name);
+
+    }
+
+    #[test]
+    fn template_is_reproducible() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.xlsx");
+        let b = dir.path().join("b.xlsx");
+        let c = campaign("");
+        write_template(&a, &village(), &c).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        write_template(&b, &village(), &c).unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    }
+
+    #[test]
+    #[ignore]
+    fn tmp_samples() {
+        let out = std::path::PathBuf::from("/tmp/x");
+        write_template(&out.join("template.xlsx"), &village(), &campaign("[exclusions]\nflags = [\"财政供养人员\", \"拥有车辆\", \"城镇商品房\", \"经营企业\", \"大型农机\"]\n")).unwrap();
+        write_template(&out.join("template-en.xlsx"), &village(), &campaign("[output]\nlang = \"en\"\n")).unwrap();
+    }
+}

@@ -1,0 +1,89 @@
+//! Command-line arguments (DESIGN 5). Every flag is defined here once.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "fupin", version, about = "精准识别与建档立卡: precise identification of poor rural households and their registration")]
+pub struct Cli {
+    /// The campaign folder (default: the current directory)
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Print one JSON object describing what was done on stdout
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Print nothing but errors
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Write a campaign folder: commented campaign.toml, example roster, sub-folders
+    Init {
+        /// Folder to create (default: the campaign folder)
+        dir: Option<PathBuf>,
+    },
+    /// Write blank application workbooks for every roster village into applications/
+    Template {
+        /// Only this village (name or code)
+        #[arg(long)]
+        village: Option<String>,
+    },
+    /// Read application sheets into out/register.csv with out/findings.csv and .xlsx
+    Import {
+        /// Files to read (default: everything in applications/)
+        files: Vec<PathBuf>,
+        /// Village of rows whose 村 column is blank or missing
+        #[arg(long)]
+        village: Option<String>,
+        /// Encoding of CSV files: utf-8 or gb18030 (default: detected)
+        #[arg(long)]
+        encoding: Option<String>,
+    },
+    /// Run the checks of the register again and write the findings
+    Check,
+    /// Apply survey result sheets (default: everything in survey/)
+    Survey {
+        files: Vec<PathBuf>,
+    },
+    /// Write the ranked primary list: out/primary-list.csv and .xlsx
+    Screen {
+        /// Write the list even while errors stand, such households invalid
+        #[arg(long)]
+        provisional: bool,
+    },
+    /// Write a realistic example town and run every stage on it
+    Demo {
+        /// Folder to write (default: ./demo-town)
+        dir: Option<PathBuf>,
+        #[arg(long, default_value_t = 8)]
+        villages: usize,
+        #[arg(long, default_value_t = 1200)]
+        households: usize,
+        #[arg(long, default_value_t = 2015)]
+        seed: u64,
+        /// Only write the files; run no stage
+        #[arg(long)]
+        no_run: bool,
+        /// Write no deliberate data errors
+        #[arg(long)]
+        clean: bool,
+    },
+}
+
+impl Command {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Init { .. } => "init",
+            Command::Template { .. } => "template",
+            Command::Import { .. } => "import",
+            Command::Check => "check",
+            Command::Survey { .. } => "survey",
+            Command::Screen { .. } => "screen",
+            Command::Demo { .. } => "demo",
+        }
+    }
+}

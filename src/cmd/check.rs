@@ -1,0 +1,118 @@
+//! `fupin check`: run every check of DESIGN 2.10 on the register again,
+//! print a summary and write the findings.
+//!
+//! Example: `fupin -C mytown check`
+
+use anyhow::Result;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+use super::{data, Ctx, Report};
+use crate::domain::campaign::Campaign;
+use crate::domain::checks::{CampaignChecks, Checker};
+use crate::domain::finding::{kind_label, Finding, Severity};
+use crate::domain::register::{group_households, Household};
+use crate::domain::roster::Roster;
+use crate::io::register::RegisterReader;
+use crate::io::{findings as findings_io, xlsx};
+
+pub fn run(ctx: &Ctx) -> Result<Report> {
+    let campaign = ctx.campaign()?;
+    let roster = ctx.roster()?;
+    let mut report = Report::default();
+    let (households, mut findings) = validate_register(ctx, &campaign, &roster, &mut report, |_, _| {})?;
+    let counts = finish(ctx, &campaign, &mut findings, &mut report)?;
+    report.json.insert("households".into(), json!(households));
+    report.json.insert("findings".into(), counts);
+    Ok(report)
+}
+
+/// Read `out/register.csv` and check every household; `each` sees every
+/// checked household with its rows. Returns the number of households.
+pub fn validate_register(
+    ctx: &Ctx,
+    campaign: &Campaign,
+    roster: &Roster,
+    report: &mut Report,
+    mut each: impl FnMut(Household, &[crate::domain::register::PersonRow]),
+) -> Result<(usize, Vec<Finding>)> {
+    let path = ctx.out().join("register.csv");
+    if !path.exists() {
+        return Err(data(format!(
+            "{} does not exist yet: run `fupin import` first",
+            ctx.rel(&path)
+        )));
+    }
+    report.inputs.extend([path.clone(), ctx.path("campaign.toml"), ctx.path("villages.csv")]);
+    let mut rdr = RegisterReader::open(&path)?;
+    let extras = rdr.extras.clone();
+    let checker = Checker::new(campaign, roster, &extras);
+    let mut global = CampaignChecks::new(roster);
+    let mut findings = Vec::new();
+    let mut n = 0;
+    while let Some(rows) = rdr.next_file()? {
+        for mut group in group_households(rows) {
+            let (hh, f) = checker.household(&mut group);
+            findings.extend(f);
+            findings.extend(global.add(&hh, &group, checker.last_day));
+            each(hh, &group);
+            n += 1;
+        }
+    }
+    findings.extend(global.finish(roster));
+    Ok((n, findings))
+}
+
+/// Sort and write the findings (CSV and workbook), print the summary, set
+/// the exit status; returns the counts for `--json`.
+pub fn finish(ctx: &Ctx, campaign: &Campaign, findings: &mut [Finding], report: &mut Report) -> Result<Value> {
+    findings_io::sort(findings);
+    let out = ctx.out();
+    let csv_path = out.join("findings.csv");
+    let xlsx_path = out.join("findings.xlsx");
+    findings_io::write_csv(&csv_path, findings)?;
+    xlsx::findings::write_findings(&xlsx_path, findings, campaign)?;
+    report.outputs.extend([csv_path, xlsx_path.clone()]);
+    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let warnings = findings.len() - errors;
+    let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in findings.iter() {
+        *by_kind.entry(f.kind).or_default() += 1;
+    }
+    ctx.say(format!("{errors} errors, {warnings} warnings"));
+    for (k, n) in &by_kind {
+        ctx.say(format!("  {n:>6}  {k} ({})", kind_label(k)));
+    }
+    let mut shown: Vec<&Finding> = findings.iter().filter(|f| f.is_error()).take(10).collect();
+    if shown.is_empty() {
+        shown = findings.iter().take(5).collect();
+    }
+    for f in shown {
+        ctx.say(format!("  {}", describe(f)));
+    }
+    if errors > 0 {
+        report.exit = 1;
+        ctx.say(format!("the errors are listed in {}: correct the village sheets and import again", ctx.rel(&xlsx_path)));
+    }
+    Ok(json!({"errors": errors, "warnings": warnings, "by_kind": by_kind}))
+}
+
+/// One line for a finding: `error: 双河村.xlsx sheet 申请表 row 7 身份证号, 双河村 household 3: …`.
+pub fn describe(f: &Finding) -> String {
+    let mut place = f.file.clone();
+    if !f.sheet.is_empty() {
+        place.push_str(&format!(" sheet {}", f.sheet));
+    }
+    if f.row > 0 {
+        place.push_str(&format!(" row {}", f.row));
+    }
+    if !f.column.is_empty() {
+        place.push_str(&format!(" {}", f.column));
+    }
+    let hh = if f.household.is_empty() {
+        f.village.clone()
+    } else {
+        format!("{} household {}", f.village, f.household)
+    };
+    format!("{}: {place}{}{}: {}", f.severity.en(), if place.is_empty() || hh.is_empty() { "" } else { ", " }, hh, f.message)
+}

@@ -1,0 +1,215 @@
+//! `fupin import [FILES…] [--village V] [--encoding E]`: read application
+//! sheets into `out/register.csv`, with the findings of every check.
+//!
+//! Example: `fupin -C mytown import` or
+//! `fupin -C mytown import --village 双河村 ~/Downloads/双河村.xlsx`
+
+use anyhow::Result;
+use rayon::prelude::*;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+use super::{check, config, folder_files, Ctx, Report};
+use crate::domain::checks::{CampaignChecks, Checker};
+use crate::domain::finding::Finding;
+use crate::domain::register::{group_households, Household, PersonRow};
+use crate::io::application::{find_header, missing_columns, normalise_header, person_rows};
+use crate::io::sheet::{self, Encoding};
+use crate::io::register;
+
+/// What one file gave.
+struct FileResult {
+    problem: Option<Finding>,
+    households: Vec<(Household, Vec<PersonRow>)>,
+    findings: Vec<Finding>,
+    bytes: Vec<u8>,
+}
+
+pub fn run(ctx: &Ctx, files: &[PathBuf], village: Option<&str>, encoding: Option<&str>) -> Result<Report> {
+    let campaign = ctx.campaign()?;
+    let roster = ctx.roster()?;
+    if let Some(v) = village {
+        if roster.find(v).is_none() {
+            return Err(config(format!("--village {v}: no such village in villages.csv")));
+        }
+    }
+    let enc: Option<Encoding> = match encoding {
+        Some(e) => Some(e.parse().map_err(config)?),
+        None => None,
+    };
+    let files = input_files(ctx, files)?;
+    let names: Vec<String> = files.iter().map(|p| ctx.rel(p)).collect();
+
+    // The register's extra columns, in order of first appearance.
+    let heads: Vec<Option<Vec<sheet::Sheet>>> = files.par_iter().map(|p| sheet::read_head(p, enc)).collect();
+    let mut extras: Vec<String> = Vec::new();
+    for sheets in heads.iter().flatten() {
+        for s in sheets {
+            if let Some(m) = find_header(s) {
+                for (_, label) in &m.extras {
+                    if !extras.contains(label) && !label.is_empty() {
+                        extras.push(label.clone());
+                    }
+                }
+            }
+        }
+    }
+    drop(heads);
+
+    let checker = Checker::new(&campaign, &roster, &extras);
+    let mut global = CampaignChecks::new(&roster);
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut problems: Vec<Finding> = Vec::new();
+    let (mut n_households, mut n_persons) = (0usize, 0usize);
+    let out = ctx.out();
+    let register_path = out.join("register.csv");
+    let mut tmp = tempfile::Builder::new().prefix(".fupin-").tempfile_in(ensure(&out)?)?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+        std::io::Write::write_all(&mut w, b"\xEF\xBB\xBF")?;
+        let mut cw = csv::Writer::from_writer(&mut w);
+        cw.write_record(register::header(&extras))?;
+        cw.flush()?;
+        drop(cw);
+        let chunk = rayon::current_num_threads().max(1) * 4;
+        for (paths, labels) in files.chunks(chunk).zip(names.chunks(chunk)) {
+            let results: Vec<FileResult> = paths
+                .par_iter()
+                .zip(labels)
+                .map(|(p, label)| read_one(p, label, enc, village, &extras, &checker))
+                .collect();
+            for r in results {
+                if let Some(p) = r.problem {
+                    problems.push(p);
+                    continue;
+                }
+                findings.extend(r.findings);
+                for (hh, rows) in &r.households {
+                    findings.extend(global.add(hh, rows, checker.last_day));
+                    n_persons += rows.len();
+                }
+                n_households += r.households.len();
+                std::io::Write::write_all(&mut w, &r.bytes)?;
+            }
+        }
+        std::io::Write::flush(&mut w)?;
+    }
+    findings.extend(global.finish(&roster));
+    let mut report = Report { inputs: files.clone(), ..Default::default() };
+    report.inputs.push(ctx.path("campaign.toml"));
+    report.inputs.push(ctx.path("villages.csv"));
+    if !problems.is_empty() {
+        ctx.say(format!(
+            "{} of {} files could not be read; the register was not written:",
+            problems.len(),
+            files.len()
+        ));
+        for p in &problems {
+            ctx.say(format!("  {}{}: {}", p.file, if p.row > 0 { format!(" line {}", p.row) } else { String::new() }, p.message));
+        }
+        findings.extend(problems);
+    } else {
+        tmp.as_file().sync_all()?;
+        tmp.persist(&register_path).map_err(|e| e.error)?;
+        report.outputs.push(register_path);
+    }
+    let counts = check::finish(ctx, &campaign, &mut findings, &mut report)?;
+    ctx.say(format!(
+        "imported {} files: {} persons in {} households",
+        files.len(),
+        n_persons,
+        n_households
+    ));
+    report.json.insert("files".into(), json!(names));
+    report.json.insert("households".into(), json!(n_households));
+    report.json.insert("persons".into(), json!(n_persons));
+    report.json.insert("findings".into(), counts);
+    Ok(report)
+}
+
+fn ensure(dir: &Path) -> Result<&Path> {
+    std::fs::create_dir_all(dir).map_err(|e| config(format!("cannot create {}: {e}", dir.display())))?;
+    Ok(dir)
+}
+
+fn input_files(ctx: &Ctx, files: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    if files.is_empty() {
+        let dir = ctx.path("applications");
+        if !dir.is_dir() {
+            return Err(config(format!(
+                "{} has no applications/ folder: put the village application sheets there, or name the files",
+                ctx.dir.display()
+            )));
+        }
+        return folder_files(&dir);
+    }
+    for f in files {
+        if !f.is_file() {
+            return Err(config(format!("{}: no such file", f.display())));
+        }
+    }
+    Ok(files.to_vec())
+}
+
+fn read_one(path: &Path, label: &str, enc: Option<Encoding>, village: Option<&str>, extras: &[String], checker: &Checker) -> FileResult {
+    let problem = |msg: String| {
+        let mut f = Finding::error("file_unreadable", msg);
+        f.file = label.to_string();
+        FileResult { problem: Some(f), households: Vec::new(), findings: Vec::new(), bytes: Vec::new() }
+    };
+    let sheets = match sheet::read_file(path, enc) {
+        Ok(s) => s,
+        Err(e) => return problem(e),
+    };
+    let mut rows: Vec<PersonRow> = Vec::new();
+    let mut any_header = false;
+    for s in &sheets {
+        let Some(map) = find_header(s) else { continue };
+        any_header = true;
+        let missing = missing_columns(&map, village.is_some());
+        if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().map(|c| format!("{} ({})", c.zh(), c.en())).collect();
+            let mut p = problem(format!(
+                "{}the header on row {} lacks the required column{} {}",
+                if s.name.is_empty() { String::new() } else { format!("sheet {}: ", s.name) },
+                s.rows[map.header_row].line,
+                if names.len() > 1 { "s" } else { "" },
+                names.join(", ")
+            ));
+            if let Some(f) = p.problem.as_mut() {
+                f.sheet = s.name.clone();
+                f.row = s.rows[map.header_row].line;
+            }
+            return p;
+        }
+        let slots: Vec<usize> = map
+            .extras
+            .iter()
+            .map(|(_, l)| extras.iter().position(|e| e == &normalise_header(l)).unwrap_or(usize::MAX))
+            .collect();
+        let mut sheet_rows = person_rows(label, s, &map, &slots, extras.len(), village);
+        rows.append(&mut sheet_rows);
+    }
+    if !any_header {
+        return problem(if sheets.iter().all(|s| s.rows.is_empty()) {
+            "the file holds no rows".into()
+        } else {
+            "no header row: none of the first 10 rows of any sheet names the columns of the application sheet (村, 户编号, 姓名, 与户主关系, 身份证号, …)".into()
+        });
+    }
+    let mut findings = Vec::new();
+    let mut households = Vec::new();
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::with_capacity(rows.len() * 120));
+    for mut group in group_households(rows) {
+        let (hh, f) = checker.household(&mut group);
+        findings.extend(f);
+        for p in &group {
+            if register::write_row(&mut w, p, extras.len()).is_err() {
+                return problem("the register row could not be written".into());
+            }
+        }
+        households.push((hh, group));
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    FileResult { problem: None, households, findings, bytes }
+}

@@ -1,0 +1,135 @@
+//! One module per command. Each takes the context and its arguments and
+//! returns a [`Report`]; `main` prints it, writes the journal line and maps
+//! failures to exit codes.
+
+use anyhow::{Context, Result};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+use crate::domain::campaign::Campaign;
+use crate::domain::roster::Roster;
+use crate::io::sheet;
+
+pub mod check;
+pub mod demo;
+pub mod import;
+pub mod init;
+pub mod screen;
+pub mod survey;
+pub mod template;
+
+/// A failure with its exit status: 2 for usage or configuration, 1 for data.
+#[derive(Debug)]
+pub enum Failure {
+    Config(String),
+    Data(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Config(m) | Failure::Data(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl Failure {
+    pub fn code(&self) -> i32 {
+        match self {
+            Failure::Config(_) => 2,
+            Failure::Data(_) => 1,
+        }
+    }
+}
+
+pub fn config(msg: impl Into<String>) -> anyhow::Error {
+    Failure::Config(msg.into()).into()
+}
+
+pub fn data(msg: impl Into<String>) -> anyhow::Error {
+    Failure::Data(msg.into()).into()
+}
+
+/// What a command did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// 0 done, 1 the data has blocking errors.
+    pub exit: i32,
+    /// The `--json` object (the outputs and inputs are added by `main`).
+    pub json: serde_json::Map<String, Value>,
+    pub inputs: Vec<PathBuf>,
+    pub outputs: Vec<PathBuf>,
+}
+
+/// The campaign folder and the global options.
+pub struct Ctx {
+    pub dir: PathBuf,
+    pub json: bool,
+    pub quiet: bool,
+}
+
+impl Ctx {
+    pub fn out(&self) -> PathBuf {
+        self.dir.join("out")
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    /// A message for the clerk on stderr, unless `--quiet`.
+    pub fn say(&self, msg: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", msg.as_ref());
+        }
+    }
+
+    /// `campaign.toml`; any problem is a configuration error.
+    pub fn campaign(&self) -> Result<Campaign> {
+        let p = self.path("campaign.toml");
+        if !p.exists() {
+            return Err(config(format!(
+                "{} has no campaign.toml: is it a campaign folder? (`fupin init {}` makes one)",
+                self.dir.display(),
+                self.dir.display()
+            )));
+        }
+        let text = std::fs::read_to_string(&p).map_err(|e| config(format!("{}: cannot read: {e}", p.display())))?;
+        Campaign::from_toml(&text).map_err(|e| config(format!("{}: {e}", p.display())))
+    }
+
+    /// `villages.csv`; any problem is a configuration error.
+    pub fn roster(&self) -> Result<Roster> {
+        let p = self.path("villages.csv");
+        let sheets = sheet::read_file(&p, None).map_err(|e| config(format!("{}: {e}", p.display())))?;
+        let rows = &sheets.first().ok_or_else(|| config(format!("{}: no rows", p.display())))?.rows;
+        let Some((head, rest)) = rows.split_first() else {
+            return Err(config(format!("{}: the file has no header", p.display())));
+        };
+        let body: Vec<Vec<String>> = rest.iter().map(|r| r.cells.clone()).collect();
+        Roster::from_rows(&head.cells, &body).map_err(|e| config(format!("{}: {e}", p.display())))
+    }
+
+    /// Path relative to the campaign folder, for messages and outputs.
+    pub fn rel(&self, p: &Path) -> String {
+        p.strip_prefix(&self.dir).unwrap_or(p).display().to_string()
+    }
+}
+
+/// The files of an input folder that fupin should read: not hidden, not an
+/// office lock file (`~$…`), sorted by name.
+pub fn folder_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(dir).with_context(|| format!("cannot read folder {}", dir.display()))? {
+        let e = e?;
+        let name = e.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') || name.starts_with("~$") || !e.file_type()?.is_file() {
+            continue;
+        }
+        v.push(e.path());
+    }
+    v.sort();
+    Ok(v)
+}

@@ -1,0 +1,218 @@
+//! `fupin screen [--provisional]`: the ranked primary list (初选名单),
+//! `out/primary-list.csv` and the printable `out/primary-list.xlsx`.
+//!
+//! Example: `fupin -C mytown screen` or, while villages still correct their
+//! sheets, `fupin -C mytown screen --provisional`
+
+use anyhow::Result;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+use super::{check, config, data, survey, Ctx, Report};
+use crate::domain::campaign::Scope;
+use crate::domain::finding::Severity;
+use crate::domain::register::Household;
+use crate::domain::screen::{screen, Decision, PrimaryList};
+use crate::domain::roster::Roster;
+use crate::io::{csvout, xlsx};
+
+pub const HEADER: [&str; 17] = [
+    "village_code", "village", "household_id", "head_name", "size", "net_income", "income_basis", "per_capita_income",
+    "deprivations", "deprivation_detail", "rank", "decision", "reason", "cumulative_persons", "quota", "pool", "list_status",
+];
+
+pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
+    let campaign = ctx.campaign()?;
+    let roster = ctx.roster()?;
+    let standard = campaign.current_standard().map_err(config)?;
+    let mut report = Report::default();
+    let mut households: Vec<Household> = Vec::new();
+    let (_, findings) = check::validate_register(ctx, &campaign, &roster, &mut report, |hh, _| households.push(hh))?;
+
+    let survey_csv = ctx.out().join("survey.csv");
+    let (survey_map, survey_invalid) = if survey_csv.exists() {
+        if modified(&survey_csv) < modified(&ctx.out().join("register.csv")) {
+            return Err(data("out/survey.csv is older than out/register.csv: run `fupin survey` again"));
+        }
+        report.inputs.push(survey_csv.clone());
+        survey::load(&survey_csv)?
+    } else {
+        (HashMap::new(), Vec::new())
+    };
+    let survey_errors = count_survey_errors(ctx)?;
+
+    // Households with an error finding, by (village, household number).
+    let mut index: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (i, hh) in households.iter().enumerate() {
+        index.entry((hh.village_name.clone(), hh.household_id.clone())).or_default().push(i);
+    }
+    let mut invalid: HashMap<usize, String> = HashMap::new();
+    let errors: Vec<_> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
+    for f in &errors {
+        for &i in index.get(&(f.village.clone(), f.household.clone())).into_iter().flatten() {
+            invalid.entry(i).or_insert_with(|| f.message.clone());
+        }
+    }
+    for ((code, hh), msg) in &survey_invalid {
+        let name = roster.find(code).map(|v| v.1.name.clone()).unwrap_or_default();
+        for &i in index.get(&(name, hh.clone())).into_iter().flatten() {
+            invalid.entry(i).or_insert_with(|| format!("survey: {msg}"));
+        }
+    }
+    let n_errors = errors.len() + survey_errors;
+    if n_errors > 0 && !provisional {
+        ctx.say(format!(
+            "{} error findings stand ({} in the register, {} in the survey); the primary list was not written, since an unranked invalid household would change who fits the quota:",
+            n_errors,
+            errors.len(),
+            survey_errors
+        ));
+        for f in errors.iter().take(10) {
+            ctx.say(format!("  {}", check::describe(f)));
+        }
+        ctx.say("see out/findings.xlsx and out/survey-findings.csv; correct the sheets and import again, or run `fupin screen --provisional` to see where things stand");
+        report.exit = 1;
+        report.json.insert("errors".into(), json!(n_errors));
+        return Ok(report);
+    }
+    let provisional = provisional && n_errors > 0;
+    let list = screen(&campaign, &roster, standard, households, &invalid, &survey_map);
+
+    let out = ctx.out();
+    let csv_path = out.join("primary-list.csv");
+    csvout::write_csv(&csv_path, &HEADER, rows(&list, &roster, &campaign.scale.scope, provisional))?;
+    let xlsx_path = out.join("primary-list.xlsx");
+    xlsx::primary::write_primary(&xlsx_path, &list, &roster, &campaign, provisional)?;
+    report.outputs.extend([csv_path, xlsx_path]);
+
+    let summary = summarise(&list, &roster, &campaign, provisional);
+    for v in summary["villages"].as_array().into_iter().flatten() {
+        ctx.say(format!(
+            "{}: quota {} persons, {} applicant households, {} eligible, {} admitted ({} persons)",
+            v["name"].as_str().unwrap_or(""),
+            v["quota"],
+            v["applicants_households"],
+            v["eligible_households"],
+            v["admitted_households"],
+            v["admitted_persons"]
+        ));
+    }
+    if provisional {
+        ctx.say(format!("PROVISIONAL: {n_errors} error findings stand; the list is marked provisional throughout"));
+    }
+    if let Value::Object(m) = summary {
+        report.json.extend(m);
+    }
+    Ok(report)
+}
+
+fn modified(p: &std::path::Path) -> std::time::SystemTime {
+    std::fs::metadata(p).and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH)
+}
+
+fn count_survey_errors(ctx: &Ctx) -> Result<usize> {
+    let p = ctx.out().join("survey-findings.csv");
+    if !p.exists() {
+        return Ok(0);
+    }
+    let mut rdr = csv::Reader::from_path(&p)?;
+    let mut n = 0;
+    for r in rdr.records() {
+        if r?.get(0) == Some("error") {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+fn rows<'a>(list: &'a PrimaryList, roster: &'a Roster, scope: &'a Scope, provisional: bool) -> impl Iterator<Item = Vec<String>> + 'a {
+    list.lines.iter().map(move |l| {
+        let h = &l.household;
+        let pool = match (scope, list.pools.get(l.pool)) {
+            (Scope::Town, Some(p)) => p.name.clone(),
+            (Scope::Village, Some(_)) => h.village_code.clone(),
+            _ => String::new(),
+        };
+        let _ = roster;
+        vec![
+            h.village_code.clone(),
+            h.village_name.clone(),
+            h.household_id.clone(),
+            h.head_name.clone(),
+            h.size.to_string(),
+            l.net_income.map(|f| f.plain()).unwrap_or_default(),
+            if l.net_income.is_none() { String::new() } else if l.verified { "verified".into() } else { "declared".into() },
+            l.per_capita().map(|f| f.plain()).unwrap_or_default(),
+            h.deprivations.count().to_string(),
+            h.deprivations.label(),
+            l.rank.map(|r| r.to_string()).unwrap_or_default(),
+            l.decision.en().into(),
+            l.reason.clone(),
+            l.cumulative_persons.map(|c| c.to_string()).unwrap_or_default(),
+            if h.village.is_some() { l.quota.to_string() } else { String::new() },
+            pool,
+            if provisional { "provisional" } else { "final" }.into(),
+        ]
+    })
+}
+
+/// The `--json` object of DESIGN 5.
+pub fn summarise(list: &PrimaryList, roster: &Roster, campaign: &crate::domain::campaign::Campaign, provisional: bool) -> Value {
+    let n = roster.villages.len();
+    let (mut applicants, mut eligible, mut adm_h, mut adm_p) = (vec![0u64; n], vec![0u64; n], vec![0u64; n], vec![0u64; n]);
+    for l in &list.lines {
+        let Some(v) = l.household.village else { continue };
+        applicants[v] += 1;
+        if l.rank.is_some() {
+            eligible[v] += 1;
+        }
+        if l.decision == Decision::Admitted {
+            adm_h[v] += 1;
+            adm_p[v] += l.household.size as u64;
+        }
+    }
+    let town = campaign.scale.scope == Scope::Town;
+    let villages: Vec<Value> = roster
+        .villages
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let pool = &list.pools[list.village_pool[i]];
+            let mut o = json!({
+                "code": v.code, "name": v.name, "key": v.key, "population": v.population,
+                "quota": pool.quota, "applicants_households": applicants[i], "eligible_households": eligible[i],
+                "admitted_households": adm_h[i], "admitted_persons": adm_p[i],
+            });
+            if town {
+                o["pool"] = json!(pool.name);
+                o["pool_quota"] = json!(pool.quota);
+            }
+            o
+        })
+        .collect();
+    let s = &campaign.standard;
+    let mut out = json!({
+        "standard": {"base_amount": s.base_amount, "base_year": s.base_year, "year": campaign.campaign.year, "current": list.standard},
+        "scope": if town { "town" } else { "village" },
+        "policy": match campaign.scale.policy { crate::domain::campaign::Policy::Stop => "stop", _ => "skip" },
+        "provisional": provisional,
+        "villages": villages,
+        "decisions": decision_counts(list),
+    });
+    if town {
+        out["pools"] = json!(list.pools.iter().map(|p| json!({
+            "pool": p.name, "population": p.population, "quota": p.quota,
+            "admitted_households": p.admitted_households, "admitted_persons": p.admitted_persons,
+        })).collect::<Vec<_>>());
+    }
+    out
+}
+
+fn decision_counts(list: &PrimaryList) -> Value {
+    let mut m = serde_json::Map::new();
+    for l in &list.lines {
+        let e = m.entry(l.decision.en()).or_insert(json!(0));
+        *e = json!(e.as_u64().unwrap_or(0) + 1);
+    }
+    Value::Object(m)
+}

@@ -1,0 +1,460 @@
+//! The data checks of DESIGN 2.10 ("村不漏户、户不漏人、表不漏项、项不出错").
+//! `Checker::household` checks one household's rows; `CampaignChecks` holds
+//! what must be seen across the whole campaign (duplicate ID numbers and
+//! households, villages with no applications).
+
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+use super::campaign::Campaign;
+use super::codes::{self, Code};
+use super::columns::{Col, Level, COLUMNS};
+use super::finding::{Finding, Source};
+use super::idnum::{self, Sex};
+use super::money::{parse_money, Fen};
+use super::register::{Deprivations, Household, PersonRow};
+use super::roster::Roster;
+
+/// Where a configured exclusion flag is found in a row.
+#[derive(Clone, Debug)]
+pub enum FlagRef {
+    Known(Col),
+    Extra(usize),
+    /// No sheet has the column: the flag is never yes.
+    Absent,
+}
+
+pub struct Checker<'a> {
+    pub roster: &'a Roster,
+    /// Birth dates after this day are not real.
+    pub last_day: NaiveDate,
+    /// The day ages are taken on for the schooling checks.
+    pub school_day: NaiveDate,
+    pub flags: Vec<(String, FlagRef)>,
+}
+
+impl<'a> Checker<'a> {
+    /// A checker for a campaign whose register has these extra columns.
+    pub fn new(campaign: &Campaign, roster: &'a Roster, extras: &[String]) -> Checker<'a> {
+        let year = campaign.campaign.year;
+        let flags = campaign
+            .exclusions
+            .flags
+            .iter()
+            .map(|name| {
+                let r = match Col::from_label(name.trim()) {
+                    Some(c) => FlagRef::Known(c),
+                    None => match extras.iter().position(|e| e == name.trim()) {
+                        Some(i) => FlagRef::Extra(i),
+                        None => FlagRef::Absent,
+                    },
+                };
+                (name.clone(), r)
+            })
+            .collect();
+        Checker {
+            roster,
+            last_day: NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
+            school_day: NaiveDate::from_ymd_opt(year, 9, 1).unwrap_or_default(),
+            flags,
+        }
+    }
+
+    /// Check one household's rows (already grouped), resolving villages,
+    /// converting legacy ID numbers and carrying household-level values to
+    /// every member. Returns the household and its findings.
+    pub fn household(&self, rows: &mut [PersonRow]) -> (Household, Vec<Finding>) {
+        let mut f: Vec<Finding> = Vec::new();
+        let mut hh = Household {
+            household_id: rows[0].get(Col::HouseholdId).to_string(),
+            size: rows.len() as u32,
+            src: rows[0].src.clone(),
+            ..Default::default()
+        };
+        self.resolve_village(rows, &mut hh, &mut f);
+        let ctx = (hh.village_name.clone(), hh.household_id.clone());
+        let at = |kind: Finding, row: &PersonRow, col: Col| {
+            kind.at(&row.src).column(col.zh()).household(&ctx.0, &ctx.1)
+        };
+
+        let mut sexes: Vec<Option<Sex>> = Vec::with_capacity(rows.len());
+        let mut ages: Vec<Option<i32>> = Vec::with_capacity(rows.len());
+        for row in rows.iter_mut() {
+            for spec in COLUMNS.iter().filter(|s| s.required && s.col != Col::Village) {
+                if row.get(spec.col).is_empty() {
+                    f.push(at(Finding::error("required_empty", format!("{} ({}) is empty", spec.zh, spec.en)), row, spec.col));
+                }
+            }
+            for spec in COLUMNS {
+                let v = row.get(spec.col);
+                if v.is_empty() {
+                    continue;
+                }
+                if let Some(list) = codes::list_for(spec.col) {
+                    if codes::lookup(list, v).is_none() {
+                        f.push(at(Finding::error("code_value", format!(
+                            "{} {v:?} is not one of the accepted values: {}", spec.zh, codes::accepted(list))), row, spec.col));
+                    }
+                }
+            }
+            let id = self.check_id(row, &mut f, &ctx);
+            let sex = id.as_ref().map(|i| i.sex());
+            if let (Some(s), Some(code)) = (sex, codes::lookup(codes::SEX, row.get(Col::Sex))) {
+                if sex_en(s) != code.en {
+                    f.push(at(Finding::warning("sex_mismatch", format!(
+                        "sex {} disagrees with the ID number, which gives {}", row.get(Col::Sex), sex_zh(s))), row, Col::Sex));
+                }
+            }
+            sexes.push(sex);
+            ages.push(id.as_ref().map(|i| i.age_on(self.school_day)));
+        }
+
+        let heads: Vec<usize> = (0..rows.len()).filter(|&i| is_head(&rows[i])).collect();
+        match heads.len() {
+            1 => hh.head_name = rows[heads[0]].get(Col::Name).to_string(),
+            0 => f.push(at(Finding::error("no_head", format!(
+                "household {} has no head (户主) among its {} persons", hh.household_id, rows.len())), &rows[0], Col::Relation)),
+            n => {
+                hh.head_name = rows[heads[0]].get(Col::Name).to_string();
+                let lines: Vec<String> = heads.iter().map(|&i| rows[i].src.row.to_string()).collect();
+                f.push(at(Finding::error("two_heads", format!(
+                    "household {} has {n} heads (户主), on rows {}", hh.household_id, lines.join(", "))), &rows[heads[1]], Col::Relation));
+            }
+        }
+        let head = heads.first().copied().unwrap_or(0);
+        self.household_cells(rows, head, &mut f, &ctx);
+        self.size_and_income(rows, head, &mut hh, &mut f, &ctx);
+        self.plausibility(rows, head, &sexes, &ages, &mut f, &ctx);
+        hh.deprivations = deprivations(rows);
+        hh.flags = self.flags_of(&rows[head]);
+        hh.error = f.iter().find(|x| x.is_error()).map(|x| x.message.clone());
+        (hh, f)
+    }
+
+    fn resolve_village(&self, rows: &mut [PersonRow], hh: &mut Household, f: &mut Vec<Finding>) {
+        let cell = rows[0].get(Col::Village).to_string();
+        let found = if rows[0].village_code.is_empty() {
+            self.roster.find(&cell)
+        } else {
+            self.roster.villages.iter().enumerate().find(|(_, v)| v.code == rows[0].village_code)
+        };
+        match found {
+            Some((i, v)) => {
+                hh.village = Some(i);
+                hh.village_code = v.code.clone();
+                hh.village_name = v.name.clone();
+                for r in rows.iter_mut() {
+                    r.village_code = v.code.clone();
+                }
+            }
+            None => {
+                hh.village_name = cell.clone();
+                let fnd = if cell.is_empty() {
+                    Finding::error("required_empty", "村 (village) is empty and the file was not imported with --village")
+                } else {
+                    Finding::error("village_unknown", format!("village {cell:?} is not in the roster (villages.csv)"))
+                };
+                f.push(fnd.at(&rows[0].src).column(Col::Village.zh()).household(&cell, &hh.household_id));
+            }
+        }
+    }
+
+    fn check_id(&self, row: &mut PersonRow, f: &mut Vec<Finding>, ctx: &(String, String)) -> Option<idnum::IdNumber> {
+        let cell = row.get(Col::IdNumber).to_string();
+        if cell.is_empty() {
+            return None;
+        }
+        let loc = |x: Finding| x.at(&row.src).column(Col::IdNumber.zh()).household(&ctx.0, &ctx.1);
+        match idnum::parse(&cell, self.last_day) {
+            Ok(p) => {
+                let written = if p.converted_from_15 { cell.clone() } else { row.id_as_written.clone() };
+                if written.len() == 15 {
+                    f.push(loc(Finding::warning("id_converted", format!(
+                        "15-digit ID number {written} was converted to {}", p.id.as_str()))));
+                    row.id_as_written = written;
+                }
+                row.set(Col::IdNumber, p.id.as_str().to_string());
+                Some(p.id)
+            }
+            Err(e) => {
+                let kind = match e {
+                    idnum::IdError::Shape => "id_shape",
+                    idnum::IdError::BirthDate => "id_birth_date",
+                    idnum::IdError::CheckDigit { .. } => "id_check_digit",
+                    idnum::IdError::Placeholder => "id_placeholder",
+                };
+                f.push(loc(Finding::error(kind, format!("{}: {cell}", e.message()))));
+                None
+            }
+        }
+    }
+
+    /// Household-level cells belong on the head's row; other rows leave them
+    /// blank or repeat the same value. Blank cells are filled from the head.
+    fn household_cells(&self, rows: &mut [PersonRow], head: usize, f: &mut Vec<Finding>, ctx: &(String, String)) {
+        for spec in COLUMNS.iter().filter(|s| s.level == Level::Household) {
+            let value_row = if !rows[head].get(spec.col).is_empty() {
+                Some(head)
+            } else {
+                (0..rows.len()).find(|&i| !rows[i].get(spec.col).is_empty())
+            };
+            let Some(vr) = value_row else { continue };
+            let value = rows[vr].get(spec.col).to_string();
+            let canon = canonical(spec.col, &value);
+            for i in 0..rows.len() {
+                let v = rows[i].get(spec.col);
+                if v.is_empty() {
+                    rows[i].set(spec.col, value.clone());
+                } else if canonical(spec.col, v) != canon {
+                    f.push(Finding::error("household_cells_disagree", format!(
+                        "{} is {v:?} here but {value:?} on row {}: a household has one value", spec.zh, rows[vr].src.row))
+                        .at(&rows[i].src).column(spec.zh).household(&ctx.0, &ctx.1));
+                }
+            }
+        }
+    }
+
+    fn size_and_income(&self, rows: &[PersonRow], head: usize, hh: &mut Household, f: &mut Vec<Finding>, ctx: &(String, String)) {
+        let r = &rows[head];
+        let loc = |x: Finding, col: Col| x.at(&r.src).column(col.zh()).household(&ctx.0, &ctx.1);
+        let stated = r.get(Col::HouseholdSize);
+        if !stated.is_empty() {
+            match stated.parse::<u32>() {
+                Ok(n) if n == hh.size => {}
+                _ => f.push(loc(Finding::error("size_mismatch", format!(
+                    "家庭人口 says {stated} but the sheet lists {} persons", hh.size)), Col::HouseholdSize)),
+            }
+        }
+        let read = |col: Col, f: &mut Vec<Finding>| -> Option<Fen> {
+            let v = r.get(col);
+            if v.is_empty() {
+                return None;
+            }
+            match parse_money(v) {
+                Ok(m) => Some(m),
+                Err(_) => {
+                    f.push(loc(Finding::error("income_not_number", format!(
+                        "{} {v:?} is not a number (write e.g. 3200, 3,200, 3200.50 or 3200元)", col.zh())), col));
+                    None
+                }
+            }
+        };
+        let net_blank = r.get(Col::NetIncome).is_empty();
+        let pc_blank = r.get(Col::PerCapitaIncome).is_empty();
+        let net = read(Col::NetIncome, f);
+        let pc = read(Col::PerCapitaIncome, f);
+        if net_blank && pc_blank {
+            f.push(loc(Finding::error("income_missing", "neither 家庭年纯收入 (net income) nor 人均纯收入 (per-capita income) is given"), Col::NetIncome));
+        }
+        let basis = match (net, pc) {
+            (Some(n), Some(p)) => {
+                let diff = (n.0 - p.times(hh.size).0).abs();
+                if diff > 100 * hh.size as i64 {
+                    f.push(loc(Finding::error("income_disagree", format!(
+                        "net income {} and per-capita income {} × {} persons = {} differ by more than 1 yuan per person",
+                        n.grouped(), p.grouped(), hh.size, p.times(hh.size).grouped())), Col::PerCapitaIncome));
+                }
+                Some(n)
+            }
+            (Some(n), None) if pc_blank => Some(n),
+            (None, Some(p)) if net_blank => Some(p.times(hh.size)),
+            _ => None,
+        };
+        if let Some(b) = basis {
+            if b.0 < 0 {
+                f.push(loc(Finding::warning("income_negative", format!("net income is negative ({})", b.grouped())), Col::NetIncome));
+            }
+        }
+        hh.net_income = basis;
+    }
+
+    fn plausibility(&self, rows: &[PersonRow], head: usize, sexes: &[Option<Sex>], ages: &[Option<i32>], f: &mut Vec<Finding>, ctx: &(String, String)) {
+        let head_sex = sexes.get(head).copied().flatten();
+        for (i, row) in rows.iter().enumerate() {
+            let loc = |x: Finding, col: Col| x.at(&row.src).column(col.zh()).household(&ctx.0, &ctx.1);
+            let rel = row.get(Col::Relation);
+            if let (Some(implied), Some(actual)) = (codes::relation_sex(rel), sexes[i]) {
+                if implied != actual {
+                    f.push(loc(Finding::warning("relation_sex", format!(
+                        "relation {rel} is {} but the ID number says {}", sex_zh(implied), sex_zh(actual))), Col::Relation));
+                }
+            }
+            let is_spouse = codes::lookup(codes::RELATION, rel).is_some_and(|c| c.en == "spouse");
+            if let (true, Some(hs), Some(s)) = (is_spouse && i != head, head_sex, sexes[i]) {
+                if hs == s {
+                    f.push(loc(Finding::warning("relation_sex", format!(
+                        "spouse and head are both {} by their ID numbers", sex_zh(s))), Col::Relation));
+                }
+            }
+            if let (Some(age), Some(code)) = (ages[i], codes::lookup(codes::SCHOOLING, row.get(Col::Schooling))) {
+                let healthy = matches!(codes::lookup(codes::HEALTH, row.get(Col::Health)).map(|c| c.en), None | Some("healthy"));
+                if let Some(why) = schooling_misfit(code, age, healthy) {
+                    f.push(loc(Finding::warning("schooling_age", format!(
+                        "schooling {} does not fit a person aged {age}: {why}", row.get(Col::Schooling))), Col::Schooling));
+                }
+            }
+        }
+    }
+
+    fn flags_of(&self, head_row: &PersonRow) -> Vec<String> {
+        self.flags
+            .iter()
+            .filter(|(_, r)| {
+                let v = match r {
+                    FlagRef::Known(c) => head_row.get(*c),
+                    FlagRef::Extra(i) => head_row.extras.get(*i).map(|s| s.as_str()).unwrap_or(""),
+                    FlagRef::Absent => "",
+                };
+                codes::yes_no(v) == Some(true)
+            })
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+}
+
+fn is_head(row: &PersonRow) -> bool {
+    codes::lookup(codes::RELATION, row.get(Col::Relation)).is_some_and(|c| c.en == "head")
+}
+
+fn canonical(col: Col, v: &str) -> String {
+    if let Some(list) = codes::list_for(col) {
+        if let Some(c) = codes::lookup(list, v) {
+            return c.en.to_string();
+        }
+    }
+    if matches!(col, Col::NetIncome | Col::PerCapitaIncome) {
+        if let Ok(m) = parse_money(v) {
+            return m.0.to_string();
+        }
+    }
+    v.to_string()
+}
+
+fn sex_en(s: Sex) -> &'static str {
+    match s {
+        Sex::Male => "male",
+        Sex::Female => "female",
+    }
+}
+
+pub fn sex_zh(s: Sex) -> &'static str {
+    match s {
+        Sex::Male => "男",
+        Sex::Female => "女",
+    }
+}
+
+fn schooling_misfit(code: &Code, age: i32, healthy: bool) -> Option<&'static str> {
+    let (lo, hi, why) = match code.en {
+        "preschool" if healthy => (0, 6, "a healthy child of 7 or more is in school"),
+        "primary" => (6, 15, "primary pupils are 6 to 15"),
+        "junior" => (11, 18, "junior school pupils are 11 to 18"),
+        "senior" => (14, 21, "senior school pupils are 14 to 21"),
+        "vocational" => (14, 24, "vocational pupils are 14 to 24"),
+        "college" => (16, 40, "college students are 16 to 40"),
+        "dropout" => (6, 18, "a dropout is of school age, 6 to 18"),
+        _ => return None,
+    };
+    (age < lo || age > hi).then_some(why)
+}
+
+fn deprivations(rows: &[PersonRow]) -> Deprivations {
+    let is = |list: &'static [Code], v: &str, ens: &[&str]| codes::lookup(list, v).is_some_and(|c| ens.contains(&c.en));
+    Deprivations {
+        unsafe_housing: rows.iter().any(|r| is(codes::HOUSING, r.get(Col::Housing), &["unsafe"])),
+        illness_or_disability: rows.iter().any(|r| is(codes::HEALTH, r.get(Col::Health), &["serious_illness", "disabled"])),
+        dropout: rows.iter().any(|r| is(codes::SCHOOLING, r.get(Col::Schooling), &["dropout"])),
+    }
+}
+
+/// Where a value was first seen, compactly.
+#[derive(Clone, Copy)]
+struct Seen {
+    household: u32,
+    row: u32,
+}
+
+/// Checks across the whole campaign.
+#[derive(Default)]
+pub struct CampaignChecks {
+    ids: HashMap<u64, Seen>,
+    households: Vec<(String, String, Source)>,
+    keys: HashMap<(String, String), u32>,
+    villages_seen: Vec<bool>,
+}
+
+impl CampaignChecks {
+    pub fn new(roster: &Roster) -> CampaignChecks {
+        CampaignChecks { villages_seen: vec![false; roster.villages.len()], ..Default::default() }
+    }
+
+    /// Record a checked household; returns findings for ID numbers or
+    /// household numbers seen before (naming both places).
+    pub fn add(&mut self, hh: &Household, rows: &[PersonRow], last_day: NaiveDate) -> Vec<Finding> {
+        let mut f = Vec::new();
+        if let Some(v) = hh.village {
+            self.villages_seen[v] = true;
+        }
+        let me = self.households.len() as u32;
+        let key = (hh.village_code.clone(), hh.household_id.clone());
+        if !hh.village_code.is_empty() {
+            if let Some(&prev) = self.keys.get(&key) {
+                let (_, _, ps) = &self.households[prev as usize];
+                f.push(Finding::error("household_duplicate", format!(
+                    "household number {} of {} is used twice: here and in {}{} row {}",
+                    hh.household_id, hh.village_name, ps.file, sheet_part(&ps.sheet), ps.row))
+                    .at(&hh.src).column(Col::HouseholdId.zh()).household(&hh.village_name, &hh.household_id));
+            } else {
+                self.keys.insert(key, me);
+            }
+        }
+        self.households.push((hh.village_name.clone(), hh.household_id.clone(), hh.src.clone()));
+        for row in rows {
+            let Ok(p) = idnum::parse(row.get(Col::IdNumber), last_day) else { continue };
+            let k = p.id.key();
+            match self.ids.get(&k) {
+                None => {
+                    self.ids.insert(k, Seen { household: me, row: row.src.row as u32 });
+                }
+                Some(first) => {
+                    let (fv, fh, fs) = self.households[first.household as usize].clone();
+                    let id = p.id.as_str();
+                    f.push(Finding::error("id_duplicate", format!(
+                        "ID number {id} appears twice: here and in {}{} row {} (village {fv}, household {fh})",
+                        fs.file, sheet_part(&fs.sheet), first.row))
+                        .at(&row.src).column(Col::IdNumber.zh()).household(&hh.village_name, &hh.household_id));
+                    let first_src = Source { row: first.row as u64, ..fs };
+                    f.push(Finding::error("id_duplicate", format!(
+                        "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
+                        row.src.file, sheet_part(&row.src.sheet), row.src.row, hh.village_name, hh.household_id))
+                        .at(&first_src).column(Col::IdNumber.zh()).household(&fv, &fh));
+                }
+            }
+        }
+        f
+    }
+
+    /// Warnings for roster villages that handed in no application.
+    pub fn finish(&self, roster: &Roster) -> Vec<Finding> {
+        roster
+            .villages
+            .iter()
+            .zip(&self.villages_seen)
+            .filter(|(_, seen)| !**seen)
+            .map(|(v, _)| {
+                let mut x = Finding::warning("village_no_applications", format!(
+                    "village {} ({}) is in the roster but handed in no applications", v.name, v.code));
+                x.village = v.name.clone();
+                x
+            })
+            .collect()
+    }
+}
+
+fn sheet_part(sheet: &str) -> String {
+    if sheet.is_empty() {
+        String::new()
+    } else {
+        format!(", sheet {sheet},")
+    }
+}

@@ -1,0 +1,116 @@
+//! The register: one row per person, as the village sheets gave it, and the
+//! household it belongs to.
+
+use super::columns::{Col, N_COLS};
+use super::finding::Source;
+use super::money::Fen;
+use super::rules::natural_cmp;
+
+/// One person's row of an application sheet, cells in the order of
+/// [`super::columns::COLUMNS`], trimmed and folded; unknown columns in
+/// `extras` in the order of the register's extra columns.
+#[derive(Clone, Debug, Default)]
+pub struct PersonRow {
+    pub src: Source,
+    /// The roster code of the village, once resolved.
+    pub village_code: String,
+    pub cells: Vec<String>,
+    /// The ID number as written, when it differs from `cells[IdNumber]`
+    /// (a 15-digit number converted to 18).
+    pub id_as_written: String,
+    pub extras: Vec<String>,
+}
+
+impl PersonRow {
+    pub fn new(src: Source) -> PersonRow {
+        PersonRow { src, cells: vec![String::new(); N_COLS], ..Default::default() }
+    }
+    pub fn get(&self, col: Col) -> &str {
+        &self.cells[col.index()]
+    }
+    pub fn set(&mut self, col: Col, value: String) {
+        self.cells[col.index()] = value;
+    }
+}
+
+/// Which of the three deprivations of DESIGN 2.2 a household has.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Deprivations {
+    pub unsafe_housing: bool,
+    pub illness_or_disability: bool,
+    pub dropout: bool,
+}
+
+impl Deprivations {
+    pub fn count(self) -> u8 {
+        self.unsafe_housing as u8 + self.illness_or_disability as u8 + self.dropout as u8
+    }
+    /// `危房; 大病/残疾; 辍学` for lists.
+    pub fn label(self) -> String {
+        let mut v = Vec::new();
+        if self.unsafe_housing {
+            v.push("危房");
+        }
+        if self.illness_or_disability {
+            v.push("大病/残疾");
+        }
+        if self.dropout {
+            v.push("辍学");
+        }
+        v.join("、")
+    }
+}
+
+/// A household as the checks left it: what the later stages need.
+#[derive(Clone, Debug, Default)]
+pub struct Household {
+    /// Index of the village in the roster, when it is in the roster.
+    pub village: Option<usize>,
+    pub village_code: String,
+    /// The village as the clerk knows it: the roster name, or the cell.
+    pub village_name: String,
+    pub household_id: String,
+    pub head_name: String,
+    /// Persons listed.
+    pub size: u32,
+    /// Annual net income (the basis), when it could be read.
+    pub net_income: Option<Fen>,
+    pub deprivations: Deprivations,
+    /// Exclusion flags answered yes, by their configured names.
+    pub flags: Vec<String>,
+    /// The first error finding's message, when the household has one.
+    pub error: Option<String>,
+    pub src: Source,
+}
+
+/// Group rows into households by (village, household number) in order of
+/// first appearance.
+pub fn group_households(rows: Vec<PersonRow>) -> Vec<Vec<PersonRow>> {
+    let mut order: Vec<Vec<PersonRow>> = Vec::new();
+    let mut index: std::collections::HashMap<(String, String), usize> = std::collections::HashMap::new();
+    for row in rows {
+        let key = (village_key(&row), row.get(Col::HouseholdId).to_string());
+        match index.get(&key) {
+            Some(&i) => order[i].push(row),
+            None => {
+                index.insert(key, order.len());
+                order.push(vec![row]);
+            }
+        }
+    }
+    order
+}
+
+fn village_key(row: &PersonRow) -> String {
+    if row.village_code.is_empty() {
+        format!("?{}", row.get(Col::Village))
+    } else {
+        row.village_code.clone()
+    }
+}
+
+/// Natural order of (village code, household number): for sorting
+/// households deterministically.
+pub fn household_cmp(a: (&str, &str), b: (&str, &str)) -> std::cmp::Ordering {
+    a.0.cmp(b.0).then_with(|| natural_cmp(a.1, b.1))
+}

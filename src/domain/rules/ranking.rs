@@ -1,0 +1,414 @@
+//! Ranking within quota pools and the walk that admits households within the
+//! quota (DESIGN 2.4, 2.5, 2.9).
+
+use std::cmp::Ordering;
+
+use super::natural::natural_cmp;
+use crate::domain::campaign::Policy;
+use crate::domain::money::{cmp_per_capita, Fen};
+
+/// A household that has a rank (is eligible) within a pool.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    /// Quota pool index (into the `quotas` of [`rank_and_admit`]).
+    pub pool: usize,
+    /// Inside the near-standard band: ranks after every household below the standard.
+    pub near_band: bool,
+    /// Annual net income of the household.
+    pub net_income: Fen,
+    /// Persons listed (>= 1).
+    pub size: u32,
+    pub deprivations: u8,
+    /// The village's order in the roster (tie-break under scope town).
+    pub village_order: usize,
+    pub household_id: String,
+}
+
+/// Where a candidate ended up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placement {
+    /// 1-based rank within the pool.
+    pub rank: u32,
+    pub admitted: bool,
+    /// Admitted persons of the pool after this household (None if not admitted).
+    pub cumulative_persons: Option<u64>,
+    /// Plain English reason when the household is over the quota.
+    pub over_quota_reason: Option<String>,
+}
+
+/// The order of 2.4 and 2.9 within a pool (pools themselves by index):
+/// near-band households after all others; per-capita income ascending,
+/// compared exactly; deprivations descending; size descending; household
+/// number in natural order; the village's roster order. `Equal` only for
+/// candidates that agree on every key.
+pub fn rank_cmp(a: &Candidate, b: &Candidate) -> Ordering {
+    a.pool
+        .cmp(&b.pool)
+        .then(a.near_band.cmp(&b.near_band))
+        .then_with(|| cmp_per_capita(a.net_income, a.size, b.net_income, b.size))
+        .then(b.deprivations.cmp(&a.deprivations))
+        .then(b.size.cmp(&a.size))
+        .then_with(|| natural_cmp(&a.household_id, &b.household_id))
+        .then(a.village_order.cmp(&b.village_order))
+}
+
+/// The sort key, copied out of the candidate so the sort touches one
+/// compact array.
+struct Key<'a> {
+    pool: usize,
+    net: i64,
+    village_order: usize,
+    index: usize,
+    id: &'a str,
+    size: u32,
+    deprivations: u8,
+    near_band: bool,
+}
+
+impl Key<'_> {
+    fn cmp(&self, o: &Self) -> Ordering {
+        self.pool
+            .cmp(&o.pool)
+            .then(self.near_band.cmp(&o.near_band))
+            .then_with(|| cmp_per_capita(Fen(self.net), self.size, Fen(o.net), o.size))
+            .then(o.deprivations.cmp(&self.deprivations))
+            .then(o.size.cmp(&self.size))
+            .then_with(|| natural_cmp(self.id, o.id))
+            .then(self.village_order.cmp(&o.village_order))
+            .then(self.index.cmp(&o.index))
+    }
+}
+
+/// Rank every candidate within its pool (2.4, [`rank_cmp`]; the input index
+/// breaks only ties between candidates equal on every key) and walk each
+/// pool in rank order, admitting a household while the admitted persons plus
+/// its size stay within the pool's quota `quotas[pool]` (2.5, 2.9: filling
+/// the quota exactly is admitted). Under `Policy::Stop` the first household
+/// that does not fit and every one ranked after it are over the quota; under
+/// `Policy::Skip` only the households that do not fit are, and the walk goes
+/// on. A pool with no entry in `quotas` has quota 0.
+///
+/// Returns one placement per candidate, in the order of `cands`.
+pub fn rank_and_admit(cands: &[Candidate], quotas: &[u64], policy: Policy) -> Vec<Placement> {
+    let mut keys: Vec<Key<'_>> = cands
+        .iter()
+        .enumerate()
+        .map(|(index, c)| Key {
+            pool: c.pool,
+            net: c.net_income.0,
+            village_order: c.village_order,
+            index,
+            id: &c.household_id,
+            size: c.size,
+            deprivations: c.deprivations,
+            near_band: c.near_band,
+        })
+        .collect();
+    keys.sort_unstable_by(Key::cmp);
+
+    let mut out: Vec<Placement> = vec![
+        Placement {
+            rank: 0,
+            admitted: false,
+            cumulative_persons: None,
+            over_quota_reason: None
+        };
+        cands.len()
+    ];
+    let mut walk: Option<Walk> = None;
+    for k in &keys {
+        let w = match &mut walk {
+            Some(w) if w.pool == k.pool => w,
+            _ => walk.insert(Walk::new(k.pool, quotas.get(k.pool).copied().unwrap_or(0))),
+        };
+        let placement = w.place(u64::from(k.size), policy);
+        if let Some(slot) = out.get_mut(k.index) {
+            *slot = placement;
+        }
+    }
+    out
+}
+
+/// The state of the walk down one pool.
+struct Walk {
+    pool: usize,
+    quota: u64,
+    rank: u32,
+    admitted: u64,
+    /// Under `stop`: the rank of the first household that did not fit.
+    stopped_at: Option<u32>,
+}
+
+impl Walk {
+    fn new(pool: usize, quota: u64) -> Walk {
+        Walk {
+            pool,
+            quota,
+            rank: 0,
+            admitted: 0,
+            stopped_at: None,
+        }
+    }
+
+    fn place(&mut self, size: u64, policy: Policy) -> Placement {
+        self.rank = self.rank.saturating_add(1);
+        let rank = self.rank;
+        let over = |reason: String| Placement {
+            rank,
+            admitted: false,
+            cumulative_persons: None,
+            over_quota_reason: Some(reason),
+        };
+        if let Some(at) = self.stopped_at {
+            return over(format!(
+                "quota {} reached at rank {at}: no household ranked after it is admitted (policy stop)",
+                persons(self.quota)
+            ));
+        }
+        let after = self.admitted.saturating_add(size);
+        if after <= self.quota {
+            self.admitted = after;
+            return Placement {
+                rank,
+                admitted: true,
+                cumulative_persons: Some(after),
+                over_quota_reason: None,
+            };
+        }
+        match policy {
+            Policy::Stop => {
+                self.stopped_at = Some(rank);
+                over(format!(
+                    "quota {} reached at rank {rank}: {} of {} admitted, household of {} does not fit",
+                    persons(self.quota),
+                    self.admitted,
+                    persons(self.quota),
+                    persons(size)
+                ))
+            }
+            Policy::Skip => over(format!(
+                "household of {} does not fit: {} of quota {} admitted",
+                persons(size),
+                self.admitted,
+                persons(self.quota)
+            )),
+        }
+    }
+}
+
+fn persons(n: u64) -> String {
+    if n == 1 {
+        "1 person".to_string()
+    } else {
+        format!("{n} persons")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(id: &str, net_yuan: i64, size: u32) -> Candidate {
+        Candidate {
+            pool: 0,
+            near_band: false,
+            net_income: Fen::from_yuan(net_yuan),
+            size,
+            deprivations: 0,
+            village_order: 0,
+            household_id: id.to_string(),
+        }
+    }
+
+    /// Household ids in rank order, for pool 0.
+    fn order(cands: &[Candidate]) -> Vec<String> {
+        let p = rank_and_admit(cands, &[u64::MAX], Policy::Stop);
+        let mut v: Vec<(u32, String)> = p
+            .iter()
+            .zip(cands)
+            .map(|(p, c)| (p.rank, c.household_id.clone()))
+            .collect();
+        v.sort();
+        v.into_iter().map(|(_, id)| id).collect()
+    }
+
+    fn admitted(p: &[Placement]) -> Vec<bool> {
+        p.iter().map(|p| p.admitted).collect()
+    }
+
+    #[test]
+    fn income_ascending_compared_exactly() {
+        // 6,643.99 / 2 = 3,321.995 per person against 3,321.99 and 3,322.00.
+        let mut a = cand("a", 0, 2);
+        a.net_income = Fen(664_399);
+        let mut b = cand("b", 0, 1);
+        b.net_income = Fen(332_199);
+        let mut c = cand("c", 0, 1);
+        c.net_income = Fen(332_200);
+        assert_eq!(order(&[c, a, b]), ["b", "a", "c"]);
+        // 1,000 / 3 persons < 334 / 1 person, though both show 333.33 / 334.
+        assert_eq!(order(&[cand("x", 334, 1), cand("y", 1000, 3)]), ["y", "x"]);
+        // Negative incomes first.
+        assert_eq!(order(&[cand("x", 0, 1), cand("y", -10, 1)]), ["y", "x"]);
+    }
+
+    #[test]
+    fn deprivations_break_income_ties() {
+        let mut a = cand("1", 2000, 2);
+        a.deprivations = 1;
+        let mut b = cand("2", 1000, 1);
+        b.deprivations = 3;
+        assert_eq!(order(&[a, b]), ["2", "1"]);
+    }
+
+    #[test]
+    fn size_breaks_deprivation_ties() {
+        assert_eq!(order(&[cand("1", 2000, 2), cand("2", 3000, 3)]), ["2", "1"]);
+    }
+
+    #[test]
+    fn natural_household_number_breaks_size_ties() {
+        assert_eq!(
+            order(&[
+                cand("10", 1000, 2),
+                cand("2", 1000, 2),
+                cand("10a", 1000, 2)
+            ]),
+            ["2", "10", "10a"]
+        );
+    }
+
+    #[test]
+    fn village_order_breaks_household_number_ties() {
+        let mut a = cand("3", 1000, 2);
+        a.village_order = 5;
+        let mut b = cand("3", 1000, 2);
+        b.village_order = 1;
+        let p = rank_and_admit(&[a.clone(), b.clone()], &[10], Policy::Stop);
+        assert_eq!((p[0].rank, p[1].rank), (2, 1));
+        let p = rank_and_admit(&[b, a], &[10], Policy::Stop);
+        assert_eq!((p[0].rank, p[1].rank), (1, 2));
+    }
+
+    #[test]
+    fn near_band_after_every_below_standard_household() {
+        let mut near = cand("1", 100, 1);
+        near.near_band = true;
+        near.deprivations = 3;
+        near.size = 9;
+        assert_eq!(
+            order(&[near, cand("2", 3000, 1), cand("3", 3321, 1)]),
+            ["2", "3", "1"]
+        );
+        let mut n1 = cand("n1", 3500, 1);
+        n1.near_band = true;
+        let mut n2 = cand("n2", 3400, 1);
+        n2.near_band = true;
+        assert_eq!(order(&[n1, cand("b", 3300, 1), n2]), ["b", "n2", "n1"]);
+    }
+
+    #[test]
+    fn pools_are_ranked_and_filled_separately() {
+        let mut a = cand("1", 1000, 3);
+        a.pool = 1;
+        let b = cand("2", 2000, 3);
+        let mut c = cand("3", 500, 3);
+        c.pool = 1;
+        let p = rank_and_admit(&[a, b, c], &[3, 3], Policy::Stop);
+        assert_eq!(p.iter().map(|p| p.rank).collect::<Vec<_>>(), [2, 1, 1]);
+        assert_eq!(admitted(&p), [false, true, true]);
+        assert_eq!(p[1].cumulative_persons, Some(3));
+        assert_eq!(p[2].cumulative_persons, Some(3));
+    }
+
+    /// Quota 8, per-capita incomes 100 < 200 < 300 < 400 yuan: rank 1
+    /// (3 persons) fits, rank 2 (6 persons) does not, rank 3 (2 persons)
+    /// would fit behind it, rank 4 (4 persons) would not.
+    fn stop_skip_case() -> Vec<Candidate> {
+        vec![
+            cand("r3", 600, 2),
+            cand("r1", 300, 3),
+            cand("r4", 1600, 4),
+            cand("r2", 1200, 6),
+        ]
+    }
+
+    #[test]
+    fn stop_ends_the_list_at_the_first_household_that_does_not_fit() {
+        let p = rank_and_admit(&stop_skip_case(), &[8], Policy::Stop);
+        assert_eq!(p.iter().map(|p| p.rank).collect::<Vec<_>>(), [3, 1, 4, 2]);
+        assert_eq!(admitted(&p), [false, true, false, false]);
+        assert_eq!(p[1].cumulative_persons, Some(3));
+        assert_eq!(p[0].cumulative_persons, None);
+        assert_eq!(
+            p[3].over_quota_reason.as_deref(),
+            Some("quota 8 persons reached at rank 2: 3 of 8 persons admitted, household of 6 persons does not fit")
+        );
+        for i in [0, 2] {
+            let r = p[i].over_quota_reason.as_deref().unwrap_or("");
+            assert!(r.starts_with("quota 8 persons reached at rank 2"), "{r}");
+        }
+        assert_eq!(p[1].over_quota_reason, None);
+    }
+
+    #[test]
+    fn skip_admits_a_smaller_household_behind() {
+        let p = rank_and_admit(&stop_skip_case(), &[8], Policy::Skip);
+        assert_eq!(admitted(&p), [true, true, false, false]);
+        assert_eq!(p[0].cumulative_persons, Some(5));
+        assert_eq!(
+            p[3].over_quota_reason.as_deref(),
+            Some("household of 6 persons does not fit: 3 of quota 8 persons admitted")
+        );
+        assert_eq!(
+            p[2].over_quota_reason.as_deref(),
+            Some("household of 4 persons does not fit: 5 of quota 8 persons admitted")
+        );
+    }
+
+    #[test]
+    fn a_household_filling_the_quota_exactly_is_admitted() {
+        for policy in [Policy::Stop, Policy::Skip] {
+            let p = rank_and_admit(
+                &[cand("1", 1000, 3), cand("2", 2000, 5), cand("3", 3000, 1)],
+                &[8],
+                policy,
+            );
+            assert_eq!(admitted(&p), [true, true, false]);
+            assert_eq!(p[1].cumulative_persons, Some(8));
+            assert_eq!(
+                p[2].over_quota_reason.as_deref(),
+                Some(match policy {
+                    Policy::Stop =>
+                        "quota 8 persons reached at rank 3: 8 of 8 persons admitted, household of 1 person does not fit",
+                    Policy::Skip => "household of 1 person does not fit: 8 of quota 8 persons admitted",
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn zero_quota_and_missing_pool() {
+        let mut b = cand("2", 1000, 1);
+        b.pool = 7;
+        let p = rank_and_admit(&[cand("1", 1000, 1), b], &[0], Policy::Stop);
+        assert_eq!(admitted(&p), [false, false]);
+        assert_eq!((p[0].rank, p[1].rank), (1, 1));
+        assert!(p[1]
+            .over_quota_reason
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("quota 0 persons reached at rank 1"));
+        assert!(rank_and_admit(&[], &[], Policy::Skip).is_empty());
+    }
+
+    #[test]
+    fn independent_of_input_order() {
+        let mut v = stop_skip_case();
+        let a = rank_and_admit(&v, &[8], Policy::Skip);
+        v.reverse();
+        let mut b = rank_and_admit(&v, &[8], Policy::Skip);
+        b.reverse();
+        assert_eq!(a, b);
+    }
+}

@@ -1,0 +1,274 @@
+//! The primary list (初选名单): every applicant household with its decision
+//! and a plain reason (DESIGN 2.1–2.5, 2.9).
+
+use std::collections::HashMap;
+
+use super::campaign::{Campaign, Scope};
+use super::money::Fen;
+use super::register::Household;
+use super::roster::Roster;
+use super::rules::{income_class, natural_cmp, quota, rank_and_admit, Candidate, IncomeClass};
+use super::survey::{SurveyResult, Verdict};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Admitted,
+    OverQuota,
+    AboveStandard,
+    Excluded,
+    Eliminated,
+    Invalid,
+}
+
+impl Decision {
+    pub fn en(self) -> &'static str {
+        match self {
+            Decision::Admitted => "admitted",
+            Decision::OverQuota => "over_quota",
+            Decision::AboveStandard => "above_standard",
+            Decision::Excluded => "excluded",
+            Decision::Eliminated => "eliminated",
+            Decision::Invalid => "invalid",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Decision::Admitted => "纳入",
+            Decision::OverQuota => "超出规模",
+            Decision::AboveStandard => "收入超标",
+            Decision::Excluded => "排除",
+            Decision::Eliminated => "核查剔除",
+            Decision::Invalid => "数据有误",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Decision> {
+        [
+            Decision::Admitted,
+            Decision::OverQuota,
+            Decision::AboveStandard,
+            Decision::Excluded,
+            Decision::Eliminated,
+            Decision::Invalid,
+        ]
+        .into_iter()
+        .find(|d| d.en() == s)
+    }
+}
+
+/// One line of the primary list.
+#[derive(Clone, Debug)]
+pub struct Line {
+    pub household: Household,
+    /// The income the decision rests on (verified when the survey gave one).
+    pub net_income: Option<Fen>,
+    pub verified: bool,
+    pub rank: Option<u32>,
+    pub decision: Decision,
+    pub reason: String,
+    pub cumulative_persons: Option<u64>,
+    pub pool: usize,
+    pub quota: u64,
+}
+
+impl Line {
+    pub fn per_capita(&self) -> Option<Fen> {
+        self.net_income.map(|n| n.per_person(self.household.size))
+    }
+}
+
+/// A quota pool: one village, or (scope town) all key or all other villages.
+#[derive(Clone, Debug)]
+pub struct Pool {
+    pub name: String,
+    pub key: bool,
+    pub population: u64,
+    pub quota: u64,
+    pub admitted_households: u64,
+    pub admitted_persons: u64,
+}
+
+pub struct PrimaryList {
+    pub standard: i64,
+    pub lines: Vec<Line>,
+    pub pools: Vec<Pool>,
+    /// The pool of each roster village.
+    pub village_pool: Vec<usize>,
+}
+
+/// Decide every household. `invalid` holds the households (by index) with an
+/// error finding and its message; `survey` the survey results by
+/// (village code, household number).
+pub fn screen(
+    campaign: &Campaign,
+    roster: &Roster,
+    standard: i64,
+    households: Vec<Household>,
+    invalid: &HashMap<usize, String>,
+    survey: &HashMap<(String, String), SurveyResult>,
+) -> PrimaryList {
+    let (pools, village_pool) = pools(campaign, roster);
+    let band = campaign.band_ppm();
+    let mut lines: Vec<Line> = Vec::with_capacity(households.len());
+    let mut cands: Vec<Candidate> = Vec::new();
+    let mut cand_line: Vec<usize> = Vec::new();
+    for (i, hh) in households.into_iter().enumerate() {
+        let pool = hh.village.map(|v| village_pool[v]).unwrap_or(usize::MAX);
+        let quota = pools.get(pool).map(|p| p.quota).unwrap_or(0);
+        let s = survey.get(&(hh.village_code.clone(), hh.household_id.clone()));
+        let verified = s.and_then(|s| s.verified_net_income);
+        let net = verified.or(hh.net_income);
+        let mut line = Line {
+            net_income: net,
+            verified: verified.is_some(),
+            rank: None,
+            decision: Decision::Invalid,
+            reason: String::new(),
+            cumulative_persons: None,
+            pool,
+            quota,
+            household: hh,
+        };
+        let hh = &line.household;
+        if let Some(msg) = invalid.get(&i).or(hh.error.as_ref()) {
+            line.reason = format!("data error: {msg}");
+        } else if hh.village.is_none() || net.is_none() {
+            line.reason = "data error: the household cannot be placed".into();
+        } else if let Some(s) = s.filter(|s| s.verdict == Verdict::Eliminate) {
+            line.decision = Decision::Eliminated;
+            line.reason = if s.reason.is_empty() {
+                "eliminated by the household survey".into()
+            } else {
+                format!("eliminated by the household survey: {}", s.reason)
+            };
+        } else if !hh.flags.is_empty() {
+            line.decision = Decision::Excluded;
+            line.reason = format!("exclusion flag: {}", hh.flags.join(", "));
+        } else {
+            let net = net.unwrap_or_default();
+            let class = income_class(net, hh.size, standard, band);
+            let pc = net.per_person(hh.size).grouped();
+            let std_g = Fen::from_yuan(standard).grouped_yuan();
+            let deps = hh.deprivations.count();
+            match class {
+                IncomeClass::Below => {
+                    cands.push(candidate(&line, false, net));
+                    cand_line.push(lines.len());
+                }
+                IncomeClass::NearBand if deps > 0 => {
+                    cands.push(candidate(&line, true, net));
+                    cand_line.push(lines.len());
+                }
+                IncomeClass::NearBand => {
+                    line.decision = Decision::AboveStandard;
+                    line.reason = format!(
+                        "per-capita income {pc} ≥ standard {std_g}, inside the near-standard band but with no deprivation"
+                    );
+                }
+                IncomeClass::Above => {
+                    line.decision = Decision::AboveStandard;
+                    line.reason = if band > 0 {
+                        let limit = Fen((standard as i128 * 100 * (super::campaign::PPM + band) as i128 / super::campaign::PPM as i128) as i64);
+                        format!("per-capita income {pc} ≥ standard {std_g} × (1 + {}) = {}", campaign.standard.near_standard_band, limit.grouped())
+                    } else {
+                        format!("per-capita income {pc} ≥ standard {std_g}")
+                    };
+                }
+            }
+        }
+        lines.push(line);
+    }
+    let quotas: Vec<u64> = pools.iter().map(|p| p.quota).collect();
+    let placements = rank_and_admit(&cands, &quotas, campaign.scale.policy);
+    let mut pools = pools;
+    for ((p, &li), c) in placements.iter().zip(&cand_line).zip(&cands) {
+        let line = &mut lines[li];
+        line.rank = Some(p.rank);
+        line.cumulative_persons = p.cumulative_persons;
+        let below = if c.near_band { "inside the near-standard band with a deprivation" } else { "below the standard" };
+        if p.admitted {
+            line.decision = Decision::Admitted;
+            line.reason = format!("per-capita income {} {below}; rank {} within quota {}", pc_of(line), p.rank, line.quota);
+            pools[c.pool].admitted_households += 1;
+            pools[c.pool].admitted_persons += line.household.size as u64;
+        } else {
+            line.decision = Decision::OverQuota;
+            line.reason = p.over_quota_reason.clone().unwrap_or_else(|| format!("quota {} persons reached", line.quota));
+        }
+    }
+    order_lines(&mut lines, roster.villages.len());
+    PrimaryList { standard, lines, pools, village_pool }
+}
+
+fn pc_of(line: &Line) -> String {
+    line.per_capita().map(|f| f.grouped()).unwrap_or_default()
+}
+
+fn candidate(line: &Line, near_band: bool, net: Fen) -> Candidate {
+    Candidate {
+        pool: line.pool,
+        near_band,
+        net_income: net,
+        size: line.household.size,
+        deprivations: line.household.deprivations.count(),
+        village_order: line.household.village.unwrap_or(usize::MAX),
+        household_id: line.household.household_id.clone(),
+    }
+}
+
+/// The quota pools of the campaign's scope and the pool of each village.
+pub fn pools(campaign: &Campaign, roster: &Roster) -> (Vec<Pool>, Vec<usize>) {
+    let rate = |key: bool| if key { campaign.key_rate_ppm() } else { campaign.other_rate_ppm() };
+    match campaign.scale.scope {
+        Scope::Village => {
+            let pools = roster
+                .villages
+                .iter()
+                .map(|v| Pool {
+                    name: v.name.clone(),
+                    key: v.key,
+                    population: v.population,
+                    quota: quota(v.population, rate(v.key)),
+                    admitted_households: 0,
+                    admitted_persons: 0,
+                })
+                .collect();
+            (pools, (0..roster.villages.len()).collect())
+        }
+        Scope::Town => {
+            let pools = [true, false]
+                .into_iter()
+                .map(|key| {
+                    let population: u64 = roster.villages.iter().filter(|v| v.key == key).map(|v| v.population).sum();
+                    Pool {
+                        name: if key { "key" } else { "other" }.into(),
+                        key,
+                        population,
+                        quota: quota(population, rate(key)),
+                        admitted_households: 0,
+                        admitted_persons: 0,
+                    }
+                })
+                .collect();
+            (pools, roster.villages.iter().map(|v| if v.key { 0 } else { 1 }).collect())
+        }
+    }
+}
+
+/// Villages in roster order (unknown villages last, by name); within a
+/// village, ranked households by rank, then the rest in natural order.
+fn order_lines(lines: &mut [Line], n_villages: usize) {
+    lines.sort_by(|a, b| {
+        let va = a.household.village.unwrap_or(n_villages);
+        let vb = b.household.village.unwrap_or(n_villages);
+        va.cmp(&vb)
+            .then_with(|| a.household.village_name.cmp(&b.household.village_name))
+            .then_with(|| match (a.rank, b.rank) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+            .then_with(|| natural_cmp(&a.household.household_id, &b.household.household_id))
+            .then_with(|| a.household.src.cmp(&b.household.src))
+    });
+}

@@ -1,0 +1,136 @@
+//! Application sheets: find the header row (after an optional title row),
+//! map headers in either language to the known columns, keep unknown ones.
+
+use crate::domain::columns::{Col, N_COLS};
+use crate::domain::finding::Source;
+use crate::domain::register::PersonRow;
+
+use super::sheet::{clean, Sheet};
+
+/// How a sheet's columns map to the register.
+#[derive(Clone, Debug)]
+pub struct HeaderMap {
+    /// 0-based index of the header among the sheet's rows.
+    pub header_row: usize,
+    pub known: [Option<usize>; N_COLS],
+    /// Unknown columns: position in the sheet and header text.
+    pub extras: Vec<(usize, String)>,
+}
+
+/// Normalise a header label: fold full-width forms, drop all spaces.
+pub fn normalise_header(s: &str) -> String {
+    clean(s).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The header of a sheet: the first of its first 10 rows in which at least
+/// three cells name known columns.
+pub fn find_header(sheet: &Sheet) -> Option<HeaderMap> {
+    for (i, row) in sheet.rows.iter().take(10).enumerate() {
+        let mut known = [None; N_COLS];
+        let mut extras = Vec::new();
+        let mut hits = 0;
+        for (pos, cell) in row.cells.iter().enumerate() {
+            let label = normalise_header(cell);
+            if label.is_empty() {
+                continue;
+            }
+            match Col::from_label(&label) {
+                Some(c) if known[c.index()].is_none() => {
+                    known[c.index()] = Some(pos);
+                    hits += 1;
+                }
+                _ => extras.push((pos, label)),
+            }
+        }
+        if hits >= 3 {
+            return Some(HeaderMap { header_row: i, known, extras });
+        }
+    }
+    None
+}
+
+/// The required columns a header lacks (the village only when no
+/// `--village` was given).
+pub fn missing_columns(map: &HeaderMap, village_given: bool) -> Vec<Col> {
+    Col::all()
+        .filter(|c| c.spec().required && map.known[c.index()].is_none())
+        .filter(|c| !(village_given && *c == Col::Village))
+        .collect()
+}
+
+/// Turn a sheet's data rows into person rows. `extra_slots[i]` is the
+/// register position of the map's i-th unknown column.
+pub fn person_rows(
+    file: &str,
+    sheet: &Sheet,
+    map: &HeaderMap,
+    extra_slots: &[usize],
+    n_extras: usize,
+    village: Option<&str>,
+) -> Vec<PersonRow> {
+    let mut out = Vec::with_capacity(sheet.rows.len().saturating_sub(map.header_row + 1));
+    for row in &sheet.rows[map.header_row + 1..] {
+        if row.cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        let mut p = PersonRow::new(Source { file: file.to_string(), sheet: sheet.name.clone(), row: row.line });
+        for (i, pos) in map.known.iter().enumerate() {
+            if let Some(pos) = pos {
+                if let Some(v) = row.cells.get(*pos) {
+                    p.cells[i] = v.clone();
+                }
+            }
+        }
+        if let Some(v) = village {
+            if p.cells[Col::Village.index()].is_empty() {
+                p.cells[Col::Village.index()] = v.to_string();
+            }
+        }
+        p.extras = vec![String::new(); n_extras];
+        for ((pos, _), slot) in map.extras.iter().zip(extra_slots) {
+            if let Some(v) = row.cells.get(*pos) {
+                p.extras[*slot] = v.clone();
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::sheet::Row;
+
+    fn sheet(rows: &[&[&str]]) -> Sheet {
+        Sheet {
+            name: "s".into(),
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Row { line: i as u64 + 1, cells: r.iter().map(|c| c.to_string()).collect() })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn header_below_title_in_any_language() {
+        let s = sheet(&[&["双河村贫困户申请表"], &["household_id", "姓 名", "Relation", "备注"], &["1", "张三", "户主", "x"]]);
+        let m = find_header(&s).unwrap();
+        assert_eq!(m.header_row, 1);
+        assert_eq!(m.known[Col::Name.index()], Some(1));
+        assert_eq!(m.extras, vec![(3, "备注".to_string())]);
+        let rows = person_rows("f.csv", &s, &m, &[0], 1, Some("双河村"));
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].get(Col::Village), "双河村");
+        assert_eq!(rows[0].extras, vec!["x".to_string()]);
+        assert_eq!(rows[0].src.row, 3);
+        let missing = missing_columns(&m, true);
+        assert_eq!(missing, vec![Col::IdNumber]);
+    }
+
+    #[test]
+    fn no_header() {
+        assert!(find_header(&sheet(&[&["1", "2", "3"], &["4", "5", "6"]])).is_none());
+    }
+}

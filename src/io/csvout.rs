@@ -1,0 +1,62 @@
+//! Machine-readable CSV outputs: UTF-8 with a BOM (so Excel shows Chinese),
+//! English snake_case headers, formula-like text neutralised.
+
+use anyhow::Result;
+use std::borrow::Cow;
+use std::path::Path;
+
+use super::atomic;
+
+/// A cell that a spreadsheet would take for a formula gets a leading `'`.
+/// A number such as `-150` is left alone.
+pub fn neutralise(s: &str) -> Cow<'_, str> {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{s}")),
+        Some(b'-') if s.len() > 1 && !looks_numeric(&s[1..]) => Cow::Owned(format!("'{s}")),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+/// Undo [`neutralise`] when reading fupin's own CSV back.
+pub fn restore(s: &str) -> Cow<'_, str> {
+    match s.strip_prefix('\'') {
+        Some(rest) if neutralise(rest).starts_with('\'') => Cow::Owned(rest.to_string()),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+fn looks_numeric(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+}
+
+/// Write a whole CSV file atomically: BOM, header, rows.
+pub fn write_csv(path: &Path, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<()> {
+    atomic::write_with(path, |f| {
+        let mut buf = std::io::BufWriter::with_capacity(1 << 20, f);
+        std::io::Write::write_all(&mut buf, b"\xEF\xBB\xBF")?;
+        let mut w = csv::Writer::from_writer(buf);
+        w.write_record(header)?;
+        for r in rows {
+            w.write_record(r.iter().map(|c| neutralise(c)).collect::<Vec<_>>().iter().map(|c| c.as_ref()))?;
+        }
+        w.flush()?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neutralises_formulas_not_numbers() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("@sum"), "'@sum");
+        assert_eq!(neutralise("-150"), "-150");
+        assert_eq!(neutralise("-x"), "'-x");
+        assert_eq!(neutralise("张三"), "张三");
+        for s in ["=1+1", "-x", "@a", "+86", "'plain", "-150"] {
+            assert_eq!(restore(&neutralise(s)), s);
+        }
+    }
+}
