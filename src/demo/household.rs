@@ -355,12 +355,7 @@ fn household_cells(
         "安全"
     };
 
-    let share = if attribute == "一般贫困户" {
-        style.eligible_share
-    } else {
-        style.eligible_share.max(0.85)
-    };
-    let eligible = rng.gen_bool(share.clamp(0.0, 1.0));
+    let eligible = rng.gen_bool(style.eligible_share.clamp(0.0, 1.0));
     let (net_fen, net_cell) = income(rng, n, eligible);
     let per_capita_cell = if rng.gen_bool(0.3) {
         fen_text((2 * net_fen + n) / (2 * n))
@@ -370,7 +365,8 @@ fn household_cells(
 
     let no = if style.blank_flags { "" } else { "否" };
     let mut flags = [no; 4];
-    if rng.gen_bool(0.03) {
+    // Households on allowances own no car or business.
+    if attribute == "一般贫困户" && rng.gen_bool(0.035) {
         let which = [0, 1, 1, 1, 2, 2, 3][rng.gen_range(0..7)];
         flags[which] = "是";
     }

@@ -307,7 +307,7 @@ fn without_errors_everything_is_clean_even_with_many_villages() {
 #[test]
 fn errors_with_a_single_csv_village_stay_apart() {
     let tmp = tempfile::tempdir().unwrap();
-    let opts = DemoOptions { villages: 3, households: 60, xlsx_villages: 2, ..DemoOptions::default() };
+    let opts = DemoOptions { villages: 3, households: 200, xlsx_villages: 2, ..DemoOptions::default() };
     generate(tmp.path(), &opts).unwrap();
     let rows = applications(tmp.path());
     let errors = std::fs::read_to_string(tmp.path().join("demo-errors.txt")).unwrap();
@@ -336,4 +336,13 @@ fn a_million_households() {
         bytes >> 20,
         t.elapsed()
     );
+}
+
+#[test]
+#[ignore]
+fn peek_default() {
+    let d = std::path::Path::new("/tmp/demo-peek");
+    let _ = std::fs::remove_dir_all(d);
+    let s = generate(d, &DemoOptions::default()).unwrap();
+    eprintln!("{s:?}");
 }

@@ -17,11 +17,7 @@ pub const BOM: &[u8] = "\u{feff}".as_bytes();
 /// Create `path` from a callback writing to a buffered file, by way of a
 /// temporary file in the same folder.
 pub fn write_file(path: &Path, fill: impl FnOnce(&mut BufWriter<File>) -> Result<()>) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = tempfile::Builder::new()
-        .prefix(".fupin-demo-")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    let tmp = temp_beside(path, "")?;
     let mut w = BufWriter::with_capacity(1 << 17, tmp.reopen()?);
     fill(&mut w).with_context(|| format!("cannot write {}", path.display()))?;
     w.flush()?;
@@ -30,6 +26,21 @@ pub fn write_file(path: &Path, fill: impl FnOnce(&mut BufWriter<File>) -> Result
         .map_err(|e| e.error)
         .with_context(|| format!("cannot create {}", path.display()))?;
     Ok(())
+}
+
+/// A temporary file in the folder of `path`, readable as an ordinary file
+/// is once renamed (the user's umask still applies).
+fn temp_beside(path: &Path, suffix: &str) -> Result<tempfile::NamedTempFile> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut b = tempfile::Builder::new();
+    b.prefix(".fupin-demo-").suffix(suffix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b.tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))
 }
 
 /// Where the rows of one application sheet go.
@@ -55,11 +66,7 @@ impl Sheet {
     /// A CSV sheet headed by the Chinese column names, in a temporary file
     /// beside `path`.
     pub fn csv(path: &Path) -> Result<Sheet> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let tmp = tempfile::Builder::new()
-            .prefix(".fupin-demo-")
-            .tempfile_in(dir)
-            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        let tmp = temp_beside(path, "")?;
         let mut buf = BufWriter::with_capacity(1 << 17, tmp.reopen()?);
         buf.write_all(BOM)?;
         let mut w = csv::WriterBuilder::new().from_writer(buf);
@@ -129,11 +136,7 @@ impl Sheet {
                 let created = ExcelDateTime::from_ymd(year.clamp(1900, 9999) as u16, 5, 20)?;
                 wb.set_properties(&DocProperties::new().set_creation_datetime(&created));
                 wb.push_worksheet(*ws);
-                let dir = path.parent().unwrap_or(Path::new("."));
-                let tmp = tempfile::Builder::new()
-                    .prefix(".fupin-demo-")
-                    .suffix(".xlsx")
-                    .tempfile_in(dir)?;
+                let tmp = temp_beside(path, ".xlsx")?;
                 wb.save(tmp.path())
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 tmp.persist(path)

@@ -146,11 +146,23 @@ fn parse_csv(text: &str) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
     let mut rec = csv::StringRecord::new();
     let mut cells_total: u64 = 0;
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut newlines) = (0usize, 0u64);
     loop {
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
-                let line = rec.position().map(|p| p.line()).unwrap_or(0);
+                // The line a record starts on, counted from its byte offset:
+                // the reader's own line count lags on CRLF files.
+                let mut b = rec.position().map(|p| p.byte() as usize).unwrap_or(0).min(bytes.len());
+                while b < bytes.len() && (bytes[b] == b'\n' || bytes[b] == b'\r') {
+                    b += 1;
+                }
+                if b > counted_to {
+                    newlines += bytes[counted_to..b].iter().filter(|&&c| c == b'\n').count() as u64;
+                    counted_to = b;
+                }
+                let line = newlines + 1;
                 if rec.len() > MAX_COLS {
                     return Err(format!("line {line} has {} columns, more than the {MAX_COLS} fupin accepts", rec.len()));
                 }
@@ -353,8 +365,10 @@ mod tests {
 
     #[test]
     fn csv_line_numbers() {
-        let s = read_bytes("\u{feff}h1,h2\n1,2\n\"x\ny\",3\n4,5\n".as_bytes(), None).unwrap();
-        let lines: Vec<u64> = s[0].rows.iter().map(|r| r.line).collect();
-        assert_eq!(lines, vec![1, 2, 3, 5]);
+        for text in ["\u{feff}h1,h2\n1,2\n\"x\ny\",3\n4,5\n", "h1,h2\r\n1,2\r\n\"x\r\ny\",3\r\n4,5\r\n"] {
+            let s = read_bytes(text.as_bytes(), None).unwrap();
+            let lines: Vec<u64> = s[0].rows.iter().map(|r| r.line).collect();
+            assert_eq!(lines, vec![1, 2, 3, 5], "{text:?}");
+        }
     }
 }

@@ -52,29 +52,41 @@ pub fn rank_cmp(a: &Candidate, b: &Candidate) -> Ordering {
         .then(a.village_order.cmp(&b.village_order))
 }
 
-/// The sort key, copied out of the candidate so the sort touches one
-/// compact array.
-struct Key<'a> {
-    pool: usize,
+/// The sort key of a candidate within its pool, copied out so the sort
+/// touches one compact array; the rarely needed household number and
+/// village order are read from the candidate itself.
+#[derive(Clone, Copy)]
+struct Key {
     net: i64,
-    village_order: usize,
     index: usize,
-    id: &'a str,
     size: u32,
     deprivations: u8,
     near_band: bool,
 }
 
-impl Key<'_> {
-    fn cmp(&self, o: &Self) -> Ordering {
-        self.pool
-            .cmp(&o.pool)
-            .then(self.near_band.cmp(&o.near_band))
+impl Key {
+    fn new(index: usize, c: &Candidate) -> Key {
+        Key {
+            net: c.net_income.0,
+            index,
+            size: c.size,
+            deprivations: c.deprivations,
+            near_band: c.near_band,
+        }
+    }
+
+    /// [`rank_cmp`] within one pool, then the input index.
+    fn cmp(&self, o: &Key, cands: &[Candidate]) -> Ordering {
+        self.near_band
+            .cmp(&o.near_band)
             .then_with(|| cmp_per_capita(Fen(self.net), self.size, Fen(o.net), o.size))
             .then(o.deprivations.cmp(&self.deprivations))
             .then(o.size.cmp(&self.size))
-            .then_with(|| natural_cmp(self.id, o.id))
-            .then(self.village_order.cmp(&o.village_order))
+            .then_with(|| match (cands.get(self.index), cands.get(o.index)) {
+                (Some(a), Some(b)) => natural_cmp(&a.household_id, &b.household_id)
+                    .then(a.village_order.cmp(&b.village_order)),
+                _ => Ordering::Equal,
+            })
             .then(self.index.cmp(&o.index))
     }
 }
@@ -90,22 +102,6 @@ impl Key<'_> {
 ///
 /// Returns one placement per candidate, in the order of `cands`.
 pub fn rank_and_admit(cands: &[Candidate], quotas: &[u64], policy: Policy) -> Vec<Placement> {
-    let mut keys: Vec<Key<'_>> = cands
-        .iter()
-        .enumerate()
-        .map(|(index, c)| Key {
-            pool: c.pool,
-            net: c.net_income.0,
-            village_order: c.village_order,
-            index,
-            id: &c.household_id,
-            size: c.size,
-            deprivations: c.deprivations,
-            near_band: c.near_band,
-        })
-        .collect();
-    keys.sort_unstable_by(Key::cmp);
-
     let mut out: Vec<Placement> = vec![
         Placement {
             rank: 0,
@@ -115,38 +111,75 @@ pub fn rank_and_admit(cands: &[Candidate], quotas: &[u64], policy: Policy) -> Ve
         };
         cands.len()
     ];
-    let mut walk: Option<Walk> = None;
-    for k in &keys {
-        let w = match &mut walk {
-            Some(w) if w.pool == k.pool => w,
-            _ => walk.insert(Walk::new(k.pool, quotas.get(k.pool).copied().unwrap_or(0))),
-        };
-        let placement = w.place(u64::from(k.size), policy);
-        if let Some(slot) = out.get_mut(k.index) {
-            *slot = placement;
+    let order = group_by_pool(cands, quotas.len());
+    let mut keys: Vec<Key> = Vec::new();
+    let mut start = 0;
+    while start < order.len() {
+        let pool = cands.get(order[start]).map_or(0, |c| c.pool);
+        let len = order[start..]
+            .iter()
+            .position(|&i| cands.get(i).is_none_or(|c| c.pool != pool))
+            .unwrap_or(order.len() - start);
+        keys.clear();
+        keys.extend(
+            order[start..start + len]
+                .iter()
+                .filter_map(|&i| cands.get(i).map(|c| Key::new(i, c))),
+        );
+        keys.sort_unstable_by(|a, b| a.cmp(b, cands));
+        let mut walk = Walk::new(quotas.get(pool).copied().unwrap_or(0));
+        for k in &keys {
+            let placement = walk.place(u64::from(k.size), policy);
+            if let Some(slot) = out.get_mut(k.index) {
+                *slot = placement;
+            }
         }
+        start += len.max(1);
     }
     out
 }
 
+/// Indices of the candidates grouped by pool, pools ascending: a counting
+/// sort when the pool numbers are dense, as they are in practice.
+fn group_by_pool(cands: &[Candidate], n_quotas: usize) -> Vec<usize> {
+    let max_pool = cands.iter().map(|c| c.pool).max().unwrap_or(0);
+    if max_pool >= cands.len().saturating_add(n_quotas) {
+        let mut order: Vec<usize> = (0..cands.len()).collect();
+        order.sort_unstable_by_key(|&i| cands.get(i).map_or(0, |c| c.pool));
+        return order;
+    }
+    let mut start = vec![0usize; max_pool + 2];
+    for c in cands {
+        start[c.pool + 1] += 1;
+    }
+    for p in 1..start.len() {
+        start[p] += start[p - 1];
+    }
+    let mut order = vec![0usize; cands.len()];
+    for (i, c) in cands.iter().enumerate() {
+        order[start[c.pool]] = i;
+        start[c.pool] += 1;
+    }
+    order
+}
+
 /// The state of the walk down one pool.
 struct Walk {
-    pool: usize,
     quota: u64,
     rank: u32,
     admitted: u64,
-    /// Under `stop`: the rank of the first household that did not fit.
-    stopped_at: Option<u32>,
+    /// Under `stop`, once a household did not fit: the reason given to every
+    /// household ranked after it.
+    stopped: Option<String>,
 }
 
 impl Walk {
-    fn new(pool: usize, quota: u64) -> Walk {
+    fn new(quota: u64) -> Walk {
         Walk {
-            pool,
             quota,
             rank: 0,
             admitted: 0,
-            stopped_at: None,
+            stopped: None,
         }
     }
 
@@ -159,11 +192,8 @@ impl Walk {
             cumulative_persons: None,
             over_quota_reason: Some(reason),
         };
-        if let Some(at) = self.stopped_at {
-            return over(format!(
-                "quota {} reached at rank {at}: no household ranked after it is admitted (policy stop)",
-                persons(self.quota)
-            ));
+        if let Some(reason) = &self.stopped {
+            return over(reason.clone());
         }
         let after = self.admitted.saturating_add(size);
         if after <= self.quota {
@@ -175,22 +205,22 @@ impl Walk {
                 over_quota_reason: None,
             };
         }
+        let quota = persons(self.quota);
         match policy {
             Policy::Stop => {
-                self.stopped_at = Some(rank);
+                self.stopped = Some(format!(
+                    "quota {quota} reached at rank {rank}: no household ranked after it is admitted (policy stop)"
+                ));
                 over(format!(
-                    "quota {} reached at rank {rank}: {} of {} admitted, household of {} does not fit",
-                    persons(self.quota),
+                    "quota {quota} reached at rank {rank}: {} of {quota} admitted, household of {} does not fit",
                     self.admitted,
-                    persons(self.quota),
                     persons(size)
                 ))
             }
             Policy::Skip => over(format!(
-                "household of {} does not fit: {} of quota {} admitted",
+                "household of {} does not fit: {} of quota {quota} admitted",
                 persons(size),
-                self.admitted,
-                persons(self.quota)
+                self.admitted
             )),
         }
     }
