@@ -249,7 +249,7 @@ fn plan_town(opts: &DemoOptions) -> Vec<VillagePlan> {
         let eligible_share = if key[i] {
             // Eligible persons near the quota, floor(pop × 0.5): a little
             // over it or a little under.
-            (pop[i] as f64 * 0.5 * rng.gen_range(0.9..1.15) / expected_persons).min(0.95)
+            (pop[i] as f64 * 0.5 * rng.gen_range(0.88..1.12) / expected_persons).min(0.95)
         } else {
             rng.gen_range(0.6..0.8)
         };

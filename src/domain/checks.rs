@@ -219,7 +219,7 @@ impl<'a> Checker<'a> {
         let loc = |x: Finding, col: Col| x.at(&r.src).column(col.zh()).household(&ctx.0, &ctx.1);
         let stated = r.get(Col::HouseholdSize);
         if !stated.is_empty() {
-            match stated.parse::<u32>() {
+            match super::text::fold_width(stated).trim().parse::<u32>() {
                 Ok(n) if n == hh.size => {}
                 _ => f.push(loc(Finding::error("size_mismatch", format!(
                     "家庭人口 says {stated} but the sheet lists {} persons", hh.size)), Col::HouseholdSize)),

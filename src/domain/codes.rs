@@ -139,7 +139,8 @@ pub fn list_for(col: Col) -> Option<&'static [Code]> {
 
 /// The canonical English code of a value (either language, or an alias).
 pub fn lookup(list: &'static [Code], value: &str) -> Option<&'static Code> {
-    let v = value.trim();
+    let folded = super::text::fold_width(value);
+    let v = folded.trim();
     let lower = v.to_ascii_lowercase();
     list.iter()
         .find(|c| c.zh == v || c.en == lower || c.aliases.iter().any(|a| *a == v || *a == lower))

@@ -61,7 +61,7 @@ fn is_placeholder(s: &str) -> bool {
 
 /// Parse an ID cell, with `today` bounding birth dates.
 pub fn parse(cell: &str, today: NaiveDate) -> Result<Parsed, IdError> {
-    let s: String = cell.trim().chars().map(|c| c.to_ascii_uppercase()).collect();
+    let s: String = super::text::fold_width(cell).trim().chars().map(|c| c.to_ascii_uppercase()).collect();
     let b = s.as_bytes();
     let (full, converted) = match b.len() {
         18 if b[..17].iter().all(u8::is_ascii_digit)

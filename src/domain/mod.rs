@@ -13,3 +13,4 @@ pub mod checks;
 pub mod register;
 pub mod screen;
 pub mod survey;
+pub mod text;

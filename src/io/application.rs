@@ -5,7 +5,7 @@ use crate::domain::columns::{Col, N_COLS};
 use crate::domain::finding::Source;
 use crate::domain::register::PersonRow;
 
-use super::sheet::{clean, Sheet};
+use super::sheet::Sheet;
 
 /// How a sheet's columns map to the register.
 #[derive(Clone, Debug)]
@@ -19,7 +19,7 @@ pub struct HeaderMap {
 
 /// Normalise a header label: fold full-width forms, drop all spaces.
 pub fn normalise_header(s: &str) -> String {
-    clean(s).chars().filter(|c| !c.is_whitespace()).collect()
+    crate::domain::text::fold_width(s).chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// The header of a sheet: the first of its first 10 rows in which at least

@@ -181,22 +181,10 @@ fn parse_csv(text: &str) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
-/// Trim a cell and fold full-width forms (Ｕ+FF01..FF5E, the ideographic
-/// space) to ASCII, as NFKC does for them.
+/// Trim a cell (ASCII and ideographic spaces). Full-width forms are kept:
+/// they are folded only where values are matched (headers, codes, numbers).
 pub fn clean(s: &str) -> String {
-    if s.chars().any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}') {
-        let folded: String = s
-            .chars()
-            .map(|c| match c {
-                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                '\u{3000}' => ' ',
-                _ => c,
-            })
-            .collect();
-        folded.trim().to_string()
-    } else {
-        s.trim().to_string()
-    }
+    s.trim().to_string()
 }
 
 fn read_zip_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
@@ -354,7 +342,7 @@ mod tests {
     #[test]
     fn folds_full_width_forms() {
         assert_eq!(clean("　户编号 "), "户编号");
-        assert_eq!(clean("３２００"), "3200");
+        assert_eq!(clean("入户核查：迁出"), "入户核查：迁出");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! quota (DESIGN 2.4, 2.5, 2.9).
 
 use std::cmp::Ordering;
+use std::fmt;
+use std::ops::Range;
 
 use super::natural::natural_cmp;
 use crate::domain::campaign::Policy;
@@ -111,56 +113,71 @@ pub fn rank_and_admit(cands: &[Candidate], quotas: &[u64], policy: Policy) -> Ve
         };
         cands.len()
     ];
-    let order = group_by_pool(cands, quotas.len());
-    let mut keys: Vec<Key> = Vec::new();
-    let mut start = 0;
-    while start < order.len() {
-        let pool = cands.get(order[start]).map_or(0, |c| c.pool);
-        let len = order[start..]
-            .iter()
-            .position(|&i| cands.get(i).is_none_or(|c| c.pool != pool))
-            .unwrap_or(order.len() - start);
-        keys.clear();
-        keys.extend(
-            order[start..start + len]
-                .iter()
-                .filter_map(|&i| cands.get(i).map(|c| Key::new(i, c))),
-        );
+    let (mut keys, pools) = keys_by_pool(cands, quotas.len());
+    for (pool, range) in pools {
+        let Some(keys) = keys.get_mut(range) else {
+            continue;
+        };
         keys.sort_unstable_by(|a, b| a.cmp(b, cands));
         let mut walk = Walk::new(quotas.get(pool).copied().unwrap_or(0));
-        for k in &keys {
+        for k in keys.iter() {
             let placement = walk.place(u64::from(k.size), policy);
             if let Some(slot) = out.get_mut(k.index) {
                 *slot = placement;
             }
         }
-        start += len.max(1);
     }
     out
 }
 
-/// Indices of the candidates grouped by pool, pools ascending: a counting
-/// sort when the pool numbers are dense, as they are in practice.
-fn group_by_pool(cands: &[Candidate], n_quotas: usize) -> Vec<usize> {
+/// The keys of the candidates grouped by pool (a counting sort, in one pass
+/// over the candidates), and each non-empty pool with its range of keys,
+/// pools ascending.
+fn keys_by_pool(cands: &[Candidate], n_quotas: usize) -> (Vec<Key>, Vec<(usize, Range<usize>)>) {
+    // Pool numbers are dense in practice; otherwise map them to dense slots.
     let max_pool = cands.iter().map(|c| c.pool).max().unwrap_or(0);
-    if max_pool >= cands.len().saturating_add(n_quotas) {
-        let mut order: Vec<usize> = (0..cands.len()).collect();
-        order.sort_unstable_by_key(|&i| cands.get(i).map_or(0, |c| c.pool));
-        return order;
-    }
-    let mut start = vec![0usize; max_pool + 2];
+    let sparse: Option<Vec<usize>> =
+        (max_pool >= cands.len().saturating_add(n_quotas)).then(|| {
+            let mut p: Vec<usize> = cands.iter().map(|c| c.pool).collect();
+            p.sort_unstable();
+            p.dedup();
+            p
+        });
+    let slot = |pool: usize| match &sparse {
+        None => pool,
+        Some(p) => p.binary_search(&pool).unwrap_or_else(|i| i),
+    };
+    let n_slots = sparse.as_ref().map_or(max_pool.saturating_add(1), Vec::len);
+
+    // next[s]: where the next key of slot s goes.
+    let mut next = vec![0usize; n_slots + 1];
     for c in cands {
-        start[c.pool + 1] += 1;
+        next[slot(c.pool) + 1] += 1;
     }
-    for p in 1..start.len() {
-        start[p] += start[p - 1];
+    for s in 1..next.len() {
+        next[s] += next[s - 1];
     }
-    let mut order = vec![0usize; cands.len()];
+    let ranges: Vec<(usize, Range<usize>)> = (0..n_slots)
+        .filter(|&s| next[s] < next[s + 1])
+        .map(|s| {
+            let pool = sparse.as_ref().and_then(|p| p.get(s).copied()).unwrap_or(s);
+            (pool, next[s]..next[s + 1])
+        })
+        .collect();
+    let empty = Key {
+        net: 0,
+        index: 0,
+        size: 0,
+        deprivations: 0,
+        near_band: false,
+    };
+    let mut keys = vec![empty; cands.len()];
     for (i, c) in cands.iter().enumerate() {
-        order[start[c.pool]] = i;
-        start[c.pool] += 1;
+        let s = slot(c.pool);
+        keys[next[s]] = Key::new(i, c);
+        next[s] += 1;
     }
-    order
+    (keys, ranges)
 }
 
 /// The state of the walk down one pool.
@@ -205,32 +222,37 @@ impl Walk {
                 over_quota_reason: None,
             };
         }
-        let quota = persons(self.quota);
-        match policy {
+        let quota = Persons(self.quota);
+        let reason = match policy {
             Policy::Stop => {
                 self.stopped = Some(format!(
                     "quota {quota} reached at rank {rank}: no household ranked after it is admitted (policy stop)"
                 ));
-                over(format!(
+                format!(
                     "quota {quota} reached at rank {rank}: {} of {quota} admitted, household of {} does not fit",
                     self.admitted,
-                    persons(size)
-                ))
+                    Persons(size)
+                )
             }
-            Policy::Skip => over(format!(
+            Policy::Skip => format!(
                 "household of {} does not fit: {} of quota {quota} admitted",
-                persons(size),
+                Persons(size),
                 self.admitted
-            )),
-        }
+            ),
+        };
+        over(reason)
     }
 }
 
-fn persons(n: u64) -> String {
-    if n == 1 {
-        "1 person".to_string()
-    } else {
-        format!("{n} persons")
+/// A number of persons in words: `1 person`, `5 persons`.
+struct Persons(u64);
+
+impl fmt::Display for Persons {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            1 => f.write_str("1 person"),
+            n => write!(f, "{n} persons"),
+        }
     }
 }
 

@@ -154,6 +154,11 @@ impl Widths {
         w.clamp(self.min.min(max), max)
     }
 
+    /// Lines `s` takes when wrapped in `col` at the width it will get.
+    pub fn lines(&self, col: ColNum, s: &str) -> usize {
+        wrapped_lines(s, self.width(col))
+    }
+
     /// Write `s` as text (see [`text`]) and note its width.
     pub fn text(
         &mut self,
@@ -175,6 +180,26 @@ impl Widths {
         }
         Ok(())
     }
+}
+
+/// Height of one line of 11-point text, Chinese fonts included, in points.
+pub const LINE_HEIGHT: f64 = 15.0;
+
+/// Lines a text takes when wrapped in a column `width` character units wide
+/// (an estimate: Excel and LibreOffice do not size rows of wrapped text by
+/// themselves, so rows with long text get an explicit height).
+pub fn wrapped_lines(s: &str, width: f64) -> usize {
+    // Leave room for the cell padding and for breaks at word boundaries.
+    let per_line = ((width - 1.0) * 0.92).max(1.0);
+    s.split('\n')
+        .map(|line| ((display_width(line) as f64) / per_line).ceil().max(1.0) as usize)
+        .sum::<usize>()
+        .max(1)
+}
+
+/// The row height, in points, for `lines` lines of text.
+pub fn lines_height(lines: usize) -> f64 {
+    LINE_HEIGHT * lines.max(1) as f64
 }
 
 // ---------------------------------------------------------------------------
@@ -444,6 +469,15 @@ mod tests {
         assert_eq!(w.width(2), 60.0);
         assert_eq!(w.width(3), 6.0);
         assert_eq!(w.width(4), 10.0);
+    }
+
+    #[test]
+    fn wrapped_line_estimate() {
+        assert_eq!(wrapped_lines("", 10.0), 1);
+        assert_eq!(wrapped_lines("短", 10.0), 1);
+        assert_eq!(wrapped_lines(&"长".repeat(20), 21.0), 3);
+        assert_eq!(wrapped_lines("a\nb\nc", 10.0), 3);
+        assert_eq!(lines_height(2), 30.0);
     }
 
     #[test]

@@ -189,24 +189,32 @@ fn write_application_sheet(
     let last_col = ColNum::try_from(cols.len().saturating_sub(1))?;
     let last_row = FIRST_DATA_ROW + DATA_ROWS - 1;
 
-    let mut widths = Widths::new();
     let title_text = title(village, campaign);
     ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, "", &formats.title)?;
     text(ws, TITLE_ROW, 0, &title_text, &formats.title)?;
     ws.set_row_height(TITLE_ROW, 30)?;
 
+    // The sheet has many columns and is printed one page wide: keep them
+    // narrow. Chinese headers wrap onto two lines; a column is as wide as
+    // its longest drop-down value, up to CODED_MAX (longer values wrap).
+    const CODED_MAX: usize = 12;
+    let mut widths = Widths::new();
+    let mut wrap_cols: Vec<ColNum> = Vec::new();
     for (i, col) in cols.iter().enumerate() {
         let c = ColNum::try_from(i)?;
-        widths.text(ws, HEADER_ROW, c, col.header(lang), &formats.header)?;
+        let header = col.header(lang);
+        text(ws, HEADER_ROW, c, header, &formats.header)?;
+        let hw = display_width(header);
+        widths.at_least(c, if lang == Lang::Zh { hw.div_ceil(4) * 2 } else { hw });
         widths.at_least(c, 4);
 
         if let TplCol::Known(spec) = col {
             match spec.col {
-                Col::IdNumber => widths.at_least(c, 20),
-                Col::Phone => widths.at_least(c, 13),
-                Col::HouseholdId => widths.at_least(c, 8),
-                Col::Name => widths.at_least(c, 8),
-                Col::NetIncome | Col::PerCapitaIncome => widths.at_least(c, 10),
+                Col::IdNumber => widths.at_least(c, 18),
+                Col::Phone => widths.at_least(c, 12),
+                Col::HouseholdId | Col::Name => widths.at_least(c, 6),
+                Col::HouseholdSize => widths.at_least(c, 4),
+                Col::NetIncome | Col::PerCapitaIncome => widths.at_least(c, 9),
                 _ => {}
             }
             if matches!(spec.col, Col::IdNumber | Col::HouseholdId | Col::Phone) {
@@ -214,31 +222,36 @@ fn write_application_sheet(
             }
         }
 
-        let values: Vec<String> = if let TplCol::Known(spec) = col {
-            if spec.col == Col::Village {
-                vec![village.name.clone()]
-            } else {
-                col.list()
-                    .map(|l| l.iter().map(|v| code_label(lang, v).to_string()).collect())
-                    .unwrap_or_default()
-            }
-        } else {
-            col.list()
+        let values: Vec<String> = match col {
+            TplCol::Known(spec) if spec.col == Col::Village => vec![village.name.clone()],
+            _ => col
+                .list()
                 .map(|l| l.iter().map(|v| code_label(lang, v).to_string()).collect())
-                .unwrap_or_default()
+                .unwrap_or_default(),
         };
         if values.is_empty() {
             continue;
         }
-        for v in &values {
-            // Room for the value and the drop-down arrow.
-            widths.at_least(c, display_width(v) + 2);
+        let longest = values.iter().map(|v| display_width(v)).max().unwrap_or(0);
+        widths.at_least(c, longest.min(CODED_MAX));
+        if longest > CODED_MAX && longest > widths.chars(c) {
+            wrap_cols.push(c);
         }
         let dv = soften(lists.validation(&values)?, lang)?;
         ws.add_data_validation(FIRST_DATA_ROW, c, last_row, c, &dv)?;
     }
     widths.apply(ws)?;
-    ws.set_row_height(HEADER_ROW, 30)?;
+    for c in wrap_cols {
+        ws.set_column_format(c, &formats.para)?;
+    }
+    let header_lines = cols
+        .iter()
+        .enumerate()
+        .map(|(i, col)| widths.lines(ColNum::try_from(i).unwrap_or(0), col.header(lang)))
+        .max()
+        .unwrap_or(1)
+        .max(2);
+    ws.set_row_height(HEADER_ROW, common::lines_height(header_lines))?;
 
     ws.set_freeze_panes(FIRST_DATA_ROW, 3)?;
     common::print_setup(ws, true, lang);
@@ -345,32 +358,11 @@ fn write_instructions_sheet(
         ],
     };
 
-    let mut row: RowNum = 0;
-    ws.merge_range(row, 0, row, last_col, "", &formats.title)?;
-    text(ws, row, 0, label(lang, "填表说明", "How to fill in the application sheet"), &formats.title)?;
-    ws.set_row_height(row, 30)?;
-    row += 1;
-    for line in general {
-        ws.merge_range(row, 0, row, last_col, "", &formats.para)?;
-        text(ws, row, 0, &format!("• {line}"), &formats.para)?;
-        // Long lines wrap in the merged cell: give them room.
-        let lines = (display_width(line) / 150 + 1) as f64;
-        ws.set_row_height(row, 16.0 * lines)?;
-        row += 1;
-    }
-    row += 1;
-
-    let header_row = row;
-    let mut widths = Widths::new();
-    for (i, h) in headers.iter().enumerate() {
-        widths.text(ws, row, ColNum::try_from(i)?, h, &formats.header)?;
-    }
-    row += 1;
-
     let yes = label(lang, "是", "yes");
     let no = label(lang, "否", "no");
+    let mut table: Vec<[String; 6]> = Vec::new();
     for col in cols {
-        let (name, other, level, required, values, note) = match col {
+        table.push(match col {
             TplCol::Known(spec) => {
                 let required = match spec.col {
                     Col::Village => label(lang, "是（导入时指定 --village 可不填）", "yes (unless imported with --village)"),
@@ -390,20 +382,20 @@ fn write_instructions_sheet(
                     Level::Person => label(lang, "人", "person"),
                     Level::Household => label(lang, "户", "household"),
                 };
-                (
+                [
                     label(lang, spec.zh, spec.en).to_string(),
                     label(lang, spec.en, spec.zh).to_string(),
-                    level,
-                    required,
+                    level.to_string(),
+                    required.to_string(),
                     values,
                     note.to_string(),
-                )
+                ]
             }
-            TplCol::Flag(name) => (
+            TplCol::Flag(name) => [
                 name.clone(),
                 String::new(),
-                label(lang, "户", "household"),
-                no,
+                label(lang, "户", "household").to_string(),
+                no.to_string(),
                 accepted_values(codes::YES_NO, lang),
                 label(
                     lang,
@@ -411,20 +403,59 @@ fn write_instructions_sheet(
                     "Exclusion flag set in campaign.toml: yes excludes the household",
                 )
                 .to_string(),
-            ),
-        };
-        widths.text(ws, row, 0, &name, &formats.cell)?;
-        widths.text(ws, row, 1, &other, &formats.cell)?;
-        widths.text(ws, row, 2, level, &formats.center)?;
-        widths.text(ws, row, 3, required, &formats.wrap)?;
-        widths.text(ws, row, 4, &values, &formats.wrap)?;
-        widths.text(ws, row, 5, &note, &formats.wrap)?;
-        row += 1;
+            ],
+        });
     }
-    widths.cap(3, 14.0);
+
+    let mut widths = Widths::new();
+    for (i, h) in headers.iter().enumerate() {
+        widths.see(ColNum::try_from(i)?, h);
+    }
+    for r in &table {
+        for (i, v) in r.iter().enumerate() {
+            widths.see(ColNum::try_from(i)?, v);
+        }
+    }
+    widths.cap(3, 16.0);
     widths.cap(4, 50.0);
     widths.cap(5, 40.0);
     widths.apply(ws)?;
+    let total_width: f64 = (0..=last_col).map(|c| widths.width(c)).sum();
+
+    let mut row: RowNum = 0;
+    ws.merge_range(row, 0, row, last_col, "", &formats.title)?;
+    text(ws, row, 0, label(lang, "填表说明", "How to fill in the application sheet"), &formats.title)?;
+    ws.set_row_height(row, 30)?;
+    row += 1;
+    for line in general {
+        let line = format!("• {line}");
+        ws.merge_range(row, 0, row, last_col, "", &formats.para)?;
+        text(ws, row, 0, &line, &formats.para)?;
+        // Excel does not size merged rows by itself.
+        ws.set_row_height(row, common::lines_height(common::wrapped_lines(&line, total_width)))?;
+        row += 1;
+    }
+    row += 1;
+
+    let header_row = row;
+    for (i, h) in headers.iter().enumerate() {
+        text(ws, row, ColNum::try_from(i)?, h, &formats.header)?;
+    }
+    row += 1;
+
+    for r in &table {
+        let fmts = [&formats.cell, &formats.cell, &formats.center, &formats.wrap, &formats.wrap, &formats.wrap];
+        let mut lines = 1;
+        for (i, (v, f)) in r.iter().zip(fmts).enumerate() {
+            let c = ColNum::try_from(i)?;
+            text(ws, row, c, v, f)?;
+            lines = lines.max(widths.lines(c, v));
+        }
+        if lines > 1 {
+            ws.set_row_height(row, common::lines_height(lines))?;
+        }
+        row += 1;
+    }
 
     ws.set_freeze_panes(header_row + 1, 0)?;
     common::print_setup(ws, true, lang);
