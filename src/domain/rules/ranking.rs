@@ -188,6 +188,9 @@ struct Walk {
     /// Under `stop`, once a household did not fit: the reason given to every
     /// household ranked after it.
     stopped: Option<String>,
+    /// Under `skip`: the reasons already written since the last admission,
+    /// by household size (they repeat once a pool is nearly full).
+    skipped: Vec<(u64, String)>,
 }
 
 impl Walk {
@@ -197,6 +200,7 @@ impl Walk {
             rank: 0,
             admitted: 0,
             stopped: None,
+            skipped: Vec::new(),
         }
     }
 
@@ -215,6 +219,7 @@ impl Walk {
         let after = self.admitted.saturating_add(size);
         if after <= self.quota {
             self.admitted = after;
+            self.skipped.clear();
             return Placement {
                 rank,
                 admitted: true,
@@ -234,11 +239,18 @@ impl Walk {
                     Persons(size)
                 )
             }
-            Policy::Skip => format!(
-                "household of {} does not fit: {} of quota {quota} admitted",
-                Persons(size),
-                self.admitted
-            ),
+            Policy::Skip => {
+                if let Some((_, r)) = self.skipped.iter().find(|(s, _)| *s == size) {
+                    return over(r.clone());
+                }
+                let r = format!(
+                    "household of {} does not fit: {} of quota {quota} admitted",
+                    Persons(size),
+                    self.admitted
+                );
+                self.skipped.push((size, r.clone()));
+                r
+            }
         };
         over(reason)
     }

@@ -243,8 +243,16 @@ fn write_findings_sheet(
 
     let mut row: RowNum = 1;
     for f in order {
+        let mut lines = 1;
         for (col, s) in row_texts(f, lang) {
             text(ws, row, col, &s, fmt_of(col, f.severity))?;
+            if matches!(col, FILE | SHEET | COLUMN | MESSAGE) {
+                lines = lines.max(widths.lines(col, &s));
+            }
+        }
+        if lines > 1 {
+            // Neither Excel nor LibreOffice sizes rows of wrapped text.
+            ws.set_row_height(row, common::lines_height(lines))?;
         }
         if f.row > 0 {
             ws.write_number_with_format(row, ROW, f.row as f64, &formats.int)?;

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Performance figures for the README: fupin against floors measured in the
+# same run. Usage: benches/run.sh [HOUSEHOLDS] (default 1000000).
+set -euo pipefail
+n=${1:-1000000}
+villages=$(( n / 1000 > 8 ? n / 1000 : 8 ))
+dir=${BENCH_DIR:-/tmp/fupin-bench-$n}
+cargo build --release --quiet
+cargo build --release --quiet --bench floor
+floor=$(ls -t target/release/deps/floor-* | grep -v '\.d$' | head -1)
+bin=target/release/fupin
+rm -rf "$dir"
+"$bin" demo "$dir" --villages "$villages" --households "$n" --no-run --quiet
+du -sh "$dir/applications"
+t() { /usr/bin/time -f "%e s, peak %M KB" "$@"; }
+echo "== import"
+t "$floor" import "$dir"
+t "$bin" -C "$dir" --quiet import || true
+echo "== screen"
+"$bin" -C "$dir" --quiet survey || true
+t "$bin" -C "$dir" --quiet screen --provisional || true
+t "$floor" screen "$dir"
