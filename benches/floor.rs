@@ -46,7 +46,7 @@ fn main() {
             let cols = (fields / rows.max(1)) as u16;
             let t = Instant::now();
             let mut wb = rust_xlsxwriter::Workbook::new();
-            let ws = wb.add_worksheet_with_constant_memory();
+            let ws = wb.add_worksheet_with_constant_memory().expect("sheet");
             for i in 0..rows as u32 {
                 let row = i % 1_000_000;
                 if row == 0 && i > 0 {
@@ -58,7 +58,7 @@ fn main() {
             }
             let left = rows.saturating_sub(1_000_000) as u32;
             if left > 0 {
-                let ws = wb.add_worksheet_with_constant_memory();
+                let ws = wb.add_worksheet_with_constant_memory().expect("sheet");
                 for row in 0..left {
                     for c in 0..cols {
                         ws.write_string(row, c, "双河村").expect("cell");

@@ -107,7 +107,7 @@ proptest! {
                 // Unique identities: strictly increasing in the order of 2.4.
                 prop_assert_eq!(rank_cmp(&cands[w[0]], &cands[w[1]]), Ordering::Less);
                 // Every household below the standard before every near-band one.
-                prop_assert!(!(cands[w[0]].near_band && !cands[w[1]].near_band));
+                prop_assert!(!cands[w[0]].near_band || cands[w[1]].near_band);
             }
         }
     }
@@ -221,44 +221,5 @@ proptest! {
         prop_assert!(u128::from(q) * PPM as u128 <= exact);
         prop_assert!(exact < (u128::from(q) + 1) * PPM as u128);
         prop_assert!(q <= population);
-    }
-}
-
-/// 1,000,000 candidates across 1,000 pools: `cargo test --release --test
-/// prop_rules -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn million_candidates_quickly() {
-    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    let cands: Vec<Candidate> = (0..1_000_000u64)
-        .map(|i| {
-            let r = next();
-            Candidate {
-                pool: (r % 1000) as usize,
-                near_band: r % 17 == 0,
-                net_income: Fen(((r >> 10) % 1_000_000) as i64),
-                size: 1 + ((r >> 40) % 8) as u32,
-                deprivations: ((r >> 50) % 4) as u8,
-                village_order: (r % 1000) as usize,
-                household_id: (i / 1000).to_string(),
-            }
-        })
-        .collect();
-    let quotas = vec![500u64; 1000];
-    for policy in [Policy::Stop, Policy::Skip] {
-        let start = std::time::Instant::now();
-        let p = rank_and_admit(&cands, &quotas, policy);
-        let took = start.elapsed();
-        eprintln!("{policy:?}: {took:?} for {} candidates", p.len());
-        assert_eq!(p.len(), cands.len());
-        if !cfg!(debug_assertions) {
-            assert!(took.as_secs_f64() < 1.0, "{took:?}");
-        }
     }
 }

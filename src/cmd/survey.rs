@@ -216,7 +216,10 @@ fn apply_row(
 /// and the households the survey made invalid, with the reason.
 pub type SurveyMap = HashMap<(String, String), SurveyResult>;
 
-pub fn load(path: &std::path::Path) -> Result<(SurveyMap, Vec<((String, String), String)>)> {
+/// Households the survey made invalid: (village code, household number) and why.
+pub type SurveyInvalid = Vec<((String, String), String)>;
+
+pub fn load(path: &std::path::Path) -> Result<(SurveyMap, SurveyInvalid)> {
     let mut rdr = csv::Reader::from_path(path)?;
     let mut map = HashMap::new();
     let mut invalid = Vec::new();

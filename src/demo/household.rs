@@ -7,6 +7,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::ids::{self, IdAllocator};
+use super::income::{fen_text, income};
 use super::names;
 
 /// The village-level setting a household is drawn in.
@@ -71,9 +72,6 @@ pub struct Household {
     pub net_fen: i64,
 }
 
-/// The income standard in fen per person.
-pub const STANDARD_FEN: i64 = 332_200;
-
 /// Household sizes 1..=7 in per mille: mode 3–4, mean about 3.6.
 const SIZE_WEIGHTS: [u32; 7] = [90, 160, 230, 240, 160, 80, 40];
 
@@ -107,10 +105,18 @@ fn plan_members(rng: &mut ChaCha8Rng, size: usize) -> Vec<Planned> {
     };
     let spouse = size >= 2 && rng.gen_bool(if head_age > 70 { 0.7 } else { 0.87 });
     let head_male = rng.gen_bool(if spouse { 0.93 } else { 0.55 });
-    let mut out = vec![Planned { role: Role::Head, male: head_male, age: head_age }];
+    let mut out = vec![Planned {
+        role: Role::Head,
+        male: head_male,
+        age: head_age,
+    }];
     if spouse {
         let age = (head_age + rng.gen_range(-5..=4)).max(20);
-        out.push(Planned { role: Role::Spouse, male: !head_male, age });
+        out.push(Planned {
+            role: Role::Spouse,
+            male: !head_male,
+            age,
+        });
     }
     let mut parents = 0;
     let mut in_law = false;
@@ -133,20 +139,36 @@ fn plan_members(rng: &mut ChaCha8Rng, size: usize) -> Vec<Planned> {
             };
             parents += 1;
             let age = (head_age + rng.gen_range(22..=32)).min(95);
-            Planned { role: Role::Parent, male, age }
+            Planned {
+                role: Role::Parent,
+                male,
+                age,
+            }
         } else if r >= wc + wp && r < wc + wp + wg && head_age >= 48 {
             let age = (head_age - rng.gen_range(45..=58)).max(0);
-            Planned { role: Role::Grandchild, male: rng.gen_bool(0.52), age }
+            Planned {
+                role: Role::Grandchild,
+                male: rng.gen_bool(0.52),
+                age,
+            }
         } else if r >= wc + wp + wg && !in_law && adult_child.is_some() {
             in_law = true;
             let (child_male, child_age) = adult_child.unwrap_or((true, 25));
             let age = (child_age + rng.gen_range(-3..=3)).max(20);
-            Planned { role: Role::ChildInLaw, male: !child_male, age }
+            Planned {
+                role: Role::ChildInLaw,
+                male: !child_male,
+                age,
+            }
         } else {
             let lo = (head_age - 38).max(0);
             let hi = (head_age - 20).max(lo);
             let age = rng.gen_range(lo..=hi);
-            Planned { role: Role::Child, male: rng.gen_bool(0.52), age }
+            Planned {
+                role: Role::Child,
+                male: rng.gen_bool(0.52),
+                age,
+            }
         };
         out.push(planned);
     }
@@ -324,7 +346,8 @@ fn household_cells(
         "因残"
     } else if any(&|p| p.health == "长期慢性病") && rng.gen_bool(0.5) {
         "因病"
-    } else if any(&|p| matches!(p.schooling, "高中" | "中职" | "大专及以上")) && rng.gen_bool(0.6) {
+    } else if any(&|p| matches!(p.schooling, "高中" | "中职" | "大专及以上")) && rng.gen_bool(0.6)
+    {
         "因学"
     } else if no_labour {
         "缺劳力"
@@ -389,71 +412,10 @@ fn household_cells(
     }
 }
 
-/// Net income in fen and as a clerk would write it; below the standard per
-/// person exactly when `eligible`.
-fn income(rng: &mut ChaCha8Rng, n: i64, eligible: bool) -> (i64, String) {
-    if !eligible && rng.gen_bool(0.01) {
-        // Exactly on the line: not below it.
-        let fen = STANDARD_FEN * n;
-        return (fen, (fen / 100).to_string());
-    }
-    let (lo, hi) = if eligible {
-        (120_000 * n, STANDARD_FEN * n - 1)
-    } else {
-        (STANDARD_FEN * n, 600_000 * n)
-    };
-    let raw = rng.gen_range(lo..=hi);
-    let r: f64 = rng.gen();
-    // Rounding keeps the household on its side of the line.
-    let fen = if r < 0.3 {
-        raw
-    } else {
-        let unit = if r < 0.5 { 10_000 } else { 100 };
-        if eligible {
-            raw / unit * unit
-        } else {
-            (raw + unit - 1) / unit * unit
-        }
-    };
-    let text = if fen % 100 != 0 {
-        fen_text(fen)
-    } else {
-        let yuan = fen / 100;
-        let r: f64 = rng.gen();
-        if r < 0.06 && yuan >= 1000 {
-            format!("{},{:03}", yuan / 1000, yuan % 1000)
-        } else if r < 0.12 {
-            format!("{yuan}元")
-        } else {
-            yuan.to_string()
-        }
-    };
-    (fen, text)
-}
-
-/// Fen as yuan with two decimals.
-pub fn fen_text(fen: i64) -> String {
-    format!("{}.{:02}", fen / 100, fen % 100)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use rand::SeedableRng;
-
-    #[test]
-    fn incomes_stay_on_their_side_of_the_line() {
-        let mut rng = ChaCha8Rng::seed_from_u64(5);
-        for i in 0..5000 {
-            let n = 1 + i % 7;
-            let eligible = i % 2 == 0;
-            let (fen, text) = income(&mut rng, n, eligible);
-            assert_eq!(fen < STANDARD_FEN * n, eligible, "{fen} {n}");
-            let digits: String = text.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
-            let back = (digits.parse::<f64>().unwrap() * 100.0).round() as i64;
-            assert_eq!(back, fen, "{text}");
-        }
-    }
 
     #[test]
     fn sizes_average_near_three_and_a_half() {

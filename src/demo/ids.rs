@@ -80,7 +80,10 @@ impl IdAllocator {
         } else {
             OTHER_ADDRESSES[rng.gen_range(0..OTHER_ADDRESSES.len())]
         };
-        Allocated { id: idnum::make(address, birth, sequence), birth }
+        Allocated {
+            id: idnum::make(address, birth, sequence),
+            birth,
+        }
     }
 
     /// The first free slot of this village at or after `start` (before it

@@ -79,18 +79,36 @@ pub fn apply(
             let m = hh.members.get_mut(last)?;
             let good = std::mem::take(&mut m.id);
             m.id = ids::break_check(&good);
-            Some(placed(last, "error", format!("身份证号 {} has a wrong check character (valid: {good})", m.id)))
+            Some(placed(
+                last,
+                "error",
+                format!(
+                    "身份证号 {} has a wrong check character (valid: {good})",
+                    m.id
+                ),
+            ))
         }
         Kind::TwoHeads => {
             let m = hh.members.get_mut(1)?;
             let was = m.relation;
             m.relation = "户主";
-            Some(placed(1, "error", format!("a second 户主 (head) in household {} (was {was})", hh.number)))
+            Some(placed(
+                1,
+                "error",
+                format!(
+                    "a second 户主 (head) in household {} (was {was})",
+                    hh.number
+                ),
+            ))
         }
         Kind::IncomeText => {
             hh.net_cell = "三千元".into();
             hh.per_capita_cell.clear();
-            Some(placed(0, "error", "家庭年纯收入 written as 三千元, not a number".into()))
+            Some(placed(
+                0,
+                "error",
+                "家庭年纯收入 written as 三千元, not a number".into(),
+            ))
         }
         Kind::DuplicateSource => None,
         Kind::DuplicateTarget => {
@@ -114,23 +132,39 @@ pub fn apply(
             let m = hh.members.first_mut()?;
             let short = ids::legacy15(&m.id)?;
             let full = std::mem::replace(&mut m.id, short);
-            Some(placed(0, "warning", format!("15-digit legacy 身份证号 {} (converts to {full})", m.id)))
+            Some(placed(
+                0,
+                "warning",
+                format!("15-digit legacy 身份证号 {} (converts to {full})", m.id),
+            ))
         }
         Kind::SexMismatch => {
             let m = hh.members.get_mut(1)?;
             m.sex_cell = if m.male { "女" } else { "男" };
             let id_says = if m.male { "男" } else { "女" };
-            Some(placed(1, "warning", format!("性别 is {} but the 身份证号 says {id_says}", m.sex_cell)))
+            Some(placed(
+                1,
+                "warning",
+                format!("性别 is {} but the 身份证号 says {id_says}", m.sex_cell),
+            ))
         }
         Kind::UnknownVillage => {
             let m = hh.members.get_mut(last)?;
             m.village_cell = Some(other_village.to_string());
-            Some(placed(last, "error", format!("村 is {other_village}, which is not in villages.csv")))
+            Some(placed(
+                last,
+                "error",
+                format!("村 is {other_village}, which is not in villages.csv"),
+            ))
         }
         Kind::SizeMismatch => {
             let n = hh.members.len();
             hh.size_cell = (n + 1).to_string();
-            Some(placed(0, "error", format!("家庭人口 says {} but {n} persons are listed", n + 1)))
+            Some(placed(
+                0,
+                "error",
+                format!("家庭人口 says {} but {n} persons are listed", n + 1),
+            ))
         }
     }
 }
@@ -141,5 +175,9 @@ pub fn source_member(hh: &Household) -> Option<usize> {
 }
 
 fn placed(member: usize, severity: &'static str, what: String) -> Placed {
-    Placed { member, severity, what }
+    Placed {
+        member,
+        severity,
+        what,
+    }
 }

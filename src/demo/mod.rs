@@ -8,6 +8,7 @@
 
 mod household;
 mod ids;
+mod income;
 mod inject;
 mod names;
 mod village;
@@ -79,12 +80,17 @@ const FIRST_CODE: u64 = 370_124_101_001;
 
 /// Writes a complete campaign folder into `dir` (created if missing).
 pub fn generate(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary> {
-    std::fs::create_dir_all(dir.join("applications"))
-        .with_context(|| format!("cannot create folder {}", dir.join("applications").display()))?;
+    let plans = plan_town(opts);
+    refuse_foreign_sheets(dir, &plans)?;
+    std::fs::create_dir_all(dir.join("applications")).with_context(|| {
+        format!(
+            "cannot create folder {}",
+            dir.join("applications").display()
+        )
+    })?;
     std::fs::create_dir_all(dir.join("survey"))
         .with_context(|| format!("cannot create folder {}", dir.join("survey").display()))?;
 
-    let plans = plan_town(opts);
     let town = Town {
         seed: opts.seed,
         villages: plans.len(),
@@ -95,7 +101,9 @@ pub fn generate(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary> {
         },
     };
     let mut files = vec![dir.join("campaign.toml"), dir.join("villages.csv")];
-    write_file(&files[0], |w| Ok(w.write_all(campaign_toml(opts).as_bytes())?))?;
+    write_file(&files[0], |w| {
+        Ok(w.write_all(campaign_toml(opts).as_bytes())?)
+    })?;
     write_file(&files[1], |w| write_roster(w, &plans))?;
 
     // The village that lists the duplicate again waits for the village
@@ -113,7 +121,9 @@ pub fn generate(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary> {
         })
         .collect::<Result<_>>()?;
     if let Some(t) = target {
-        let dup = source.and_then(|s| outs[s].as_ref()).and_then(|o| o.dup_source.clone());
+        let dup = source
+            .and_then(|s| outs[s].as_ref())
+            .and_then(|o| o.dup_source.clone());
         outs[t] = Some(village::generate(dir, &plans[t], &town, dup.as_ref())?);
     }
 
@@ -149,21 +159,62 @@ pub fn generate(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary> {
     })
 }
 
+/// Sheets in `applications/` that this demo would not overwrite would be
+/// imported with it: refuse rather than mix towns (or delete anything).
+fn refuse_foreign_sheets(dir: &Path, plans: &[VillagePlan]) -> Result<()> {
+    let apps = dir.join("applications");
+    let Ok(entries) = std::fs::read_dir(&apps) else {
+        return Ok(());
+    };
+    let ours: HashSet<&str> = plans
+        .iter()
+        .filter(|p| p.applicants > 0)
+        .filter_map(|p| p.file.strip_prefix("applications/"))
+        .collect();
+    for e in entries {
+        let name = e?.file_name();
+        let name = name.to_string_lossy();
+        if !ours.contains(name.as_ref()) && !name.starts_with(".fupin-demo-") {
+            anyhow::bail!(
+                "{} already holds {name}, which this demo town would not replace; \
+                 write the demo into a new or empty folder",
+                apps.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
 fn find_village(plans: &[VillagePlan], kind: Kind) -> Option<usize> {
-    plans.iter().find(|p| p.injections.iter().any(|i| i.kind == kind)).map(|p| p.index)
+    plans
+        .iter()
+        .find(|p| p.injections.iter().any(|i| i.kind == kind))
+        .map(|p| p.index)
 }
 
 /// The default campaign file with the demo's county, town and contact.
 fn campaign_toml(opts: &DemoOptions) -> String {
     let contact = format!("{}人民政府扶贫办公室（镇政府一楼）", opts.town);
     DEFAULT_TOML
-        .replacen("county = \"\"", &format!("county = {}", toml_string(&opts.county)), 1)
-        .replacen("town = \"\"", &format!("town = {}", toml_string(&opts.town)), 1)
-        .replacen("contact = \"\"", &format!("contact = {}", toml_string(&contact)), 1)
+        .replacen(
+            "county = \"\"",
+            &format!("county = {}", toml_string(&opts.county)),
+            1,
+        )
+        .replacen(
+            "town = \"\"",
+            &format!("town = {}", toml_string(&opts.town)),
+            1,
+        )
+        .replacen(
+            "contact = \"\"",
+            &format!("contact = {}", toml_string(&contact)),
+            1,
+        )
 }
 
 fn write_roster(w: &mut impl Write, plans: &[VillagePlan]) -> Result<()> {
@@ -186,10 +237,17 @@ fn write_roster(w: &mut impl Write, plans: &[VillagePlan]) -> Result<()> {
 }
 
 fn write_errors(w: &mut impl Write, notes: &[ErrorNote]) -> Result<()> {
-    writeln!(w, "# Deliberate data errors in this demo town (DESIGN 2.10); rows count the header as row 1.")?;
+    writeln!(
+        w,
+        "# Deliberate data errors in this demo town (DESIGN 2.10); rows count the header as row 1."
+    )?;
     writeln!(w, "file\trow\thousehold\tseverity\twhat")?;
     for n in notes {
-        writeln!(w, "{}\t{}\t{}\t{}\t{}", n.file, n.row, n.household, n.severity, n.what)?;
+        writeln!(
+            w,
+            "{}\t{}\t{}\t{}\t{}",
+            n.file, n.row, n.household, n.severity, n.what
+        )?;
     }
     Ok(())
 }
@@ -218,7 +276,13 @@ fn plan_town(opts: &DemoOptions) -> Vec<VillagePlan> {
     // village applies, a fifth or so of another.
     let mut share: Vec<f64> = key
         .iter()
-        .map(|&k| if k { rng.gen_range(0.55..0.75) } else { rng.gen_range(0.12..0.30) })
+        .map(|&k| {
+            if k {
+                rng.gen_range(0.55..0.75)
+            } else {
+                rng.gen_range(0.12..0.30)
+            }
+        })
         .collect();
     let wanted: f64 = pop.iter().zip(&share).map(|(&p, s)| p as f64 * s).sum();
     let scale = opts.households as f64 * MEAN_SIZE / wanted.max(1.0);
@@ -349,7 +413,9 @@ fn place_errors(rng: &mut rand_chacha::ChaCha8Rng, plans: &mut [VillagePlan]) {
         }
         let Some(slot) = pick else { continue };
         at = slot + 1;
-        let Some(mut household) = free[slot].pop() else { continue };
+        let Some(mut household) = free[slot].pop() else {
+            continue;
+        };
         if kind == Kind::DuplicateTarget {
             if let Some((s, src)) = source {
                 // In the same village, the copy must come after its source.
@@ -367,6 +433,8 @@ fn place_errors(rng: &mut rand_chacha::ChaCha8Rng, plans: &mut [VillagePlan]) {
         if kind == Kind::DuplicateSource {
             source = Some((slot, household));
         }
-        plans[csv[slot]].injections.push(Injection { kind, household });
+        plans[csv[slot]]
+            .injections
+            .push(Injection { kind, household });
     }
 }

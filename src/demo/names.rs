@@ -105,7 +105,9 @@ fn pick(rng: &mut ChaCha8Rng, pool: &[&'static str]) -> &'static str {
 }
 
 /// Directional or size prefixes of village names (南庞庄, 后鹿泉).
-const PREFIXES: &[&str] = &["东", "西", "南", "北", "前", "后", "上", "下", "大", "小", "新"];
+const PREFIXES: &[&str] = &[
+    "东", "西", "南", "北", "前", "后", "上", "下", "大", "小", "新",
+];
 /// The core of a village name: a family name or a feature of the place.
 const CORES: &[&str] = &[
     "王", "张", "李", "刘", "孙", "赵", "杨", "陈", "徐", "马", "高", "郭", "于", "董", "朱", "胡",
@@ -202,7 +204,9 @@ mod tests {
         let names = village_names(&mut rng, 3000);
         let set: HashSet<&String> = names.iter().collect();
         assert_eq!(set.len(), 3000);
-        assert!(names.iter().all(|n| n.ends_with('村') && n.chars().count() >= 3));
+        assert!(names
+            .iter()
+            .all(|n| n.ends_with('村') && n.chars().count() >= 3));
     }
 
     #[test]

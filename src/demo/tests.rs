@@ -10,7 +10,12 @@ use calamine::{open_workbook_auto, Data, Reader};
 use std::collections::HashMap;
 
 fn small(errors: bool) -> DemoOptions {
-    DemoOptions { villages: 5, households: 240, errors, ..DemoOptions::default() }
+    DemoOptions {
+        villages: 5,
+        households: 240,
+        errors,
+        ..DemoOptions::default()
+    }
 }
 
 fn today() -> NaiveDate {
@@ -31,8 +36,13 @@ impl Row {
 }
 
 fn read_csv(path: &Path) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_path(path).unwrap();
-    r.records().map(|rec| rec.unwrap().iter().map(String::from).collect()).collect()
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .unwrap();
+    r.records()
+        .map(|rec| rec.unwrap().iter().map(String::from).collect())
+        .collect()
 }
 
 fn read_xlsx(path: &Path) -> Vec<Vec<String>> {
@@ -65,8 +75,15 @@ fn applications(dir: &Path) -> Vec<Row> {
     files.sort();
     let mut rows = Vec::new();
     for f in files {
-        let grid = if f.extension().unwrap() == "xlsx" { read_xlsx(&f) } else { read_csv(&f) };
-        let header_at = grid.iter().position(|r| r.first().map(String::as_str) == Some("村")).unwrap();
+        let grid = if f.extension().unwrap() == "xlsx" {
+            read_xlsx(&f)
+        } else {
+            read_csv(&f)
+        };
+        let header_at = grid
+            .iter()
+            .position(|r| r.first().map(String::as_str) == Some("村"))
+            .unwrap();
         let header: Vec<Col> = grid[header_at]
             .iter()
             .map(|h| Col::from_label(h.trim_start_matches('\u{feff}')).unwrap())
@@ -74,7 +91,10 @@ fn applications(dir: &Path) -> Vec<Row> {
         assert_eq!(header.len(), COLUMNS.len());
         for line in &grid[header_at + 1..] {
             let cells = header.iter().copied().zip(line.iter().cloned()).collect();
-            rows.push(Row { file: f.file_name().unwrap().to_string_lossy().into(), cells });
+            rows.push(Row {
+                file: f.file_name().unwrap().to_string_lossy().into(),
+                cells,
+            });
         }
     }
     rows
@@ -93,10 +113,21 @@ fn writes_the_whole_folder() {
     // campaign.toml, villages.csv, 5 sheets, survey, error list
     assert_eq!(s.files.len(), 9, "{:?}", s.files);
     assert!(s.files.iter().all(|f| f.is_file()));
-    let sheets = std::fs::read_dir(tmp.path().join("applications")).unwrap().count();
+    let sheets = std::fs::read_dir(tmp.path().join("applications"))
+        .unwrap()
+        .count();
     assert_eq!(sheets, 5);
-    let xlsx = s.files.iter().filter(|f| f.extension().is_some_and(|e| e == "xlsx")).count();
-    assert_eq!(xlsx, 2);
+    let xlsx: Vec<&PathBuf> = s
+        .files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "xlsx"))
+        .collect();
+    assert_eq!(xlsx.len(), 2);
+    // The first workbook has a title row above the header, the second not.
+    let first = read_xlsx(xlsx[0]);
+    assert!(first[0][0].ends_with("贫困户申请表"), "{:?}", first[0]);
+    assert_eq!(first[1][0], "村");
+    assert_eq!(read_xlsx(xlsx[1])[0][0], "村");
 
     let toml = std::fs::read_to_string(tmp.path().join("campaign.toml")).unwrap();
     let c = Campaign::from_toml(&toml).unwrap();
@@ -106,7 +137,10 @@ fn writes_the_whole_folder() {
     assert!(!c.publicity.contact.chars().any(|ch| ch.is_ascii_digit()));
 
     let grid = read_csv(&tmp.path().join("villages.csv"));
-    let header: Vec<String> = grid[0].iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
+    let header: Vec<String> = grid[0]
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
     let roster = Roster::from_rows(&header, &grid[1..]).unwrap();
     let v = &roster.villages;
     assert_eq!(v.len(), 5);
@@ -130,8 +164,20 @@ fn people_ids_and_households_hold_together_but_for_the_injected_errors() {
     let errors = std::fs::read_to_string(tmp.path().join("demo-errors.txt")).unwrap();
     let listed: Vec<&str> = errors.lines().skip(2).collect();
     assert_eq!(listed.len(), 8, "{errors}");
-    for kind in ["check character", "second 户主", "三千元", "duplicate", "15-digit", "性别", "not in villages.csv", "家庭人口"] {
-        assert!(listed.iter().any(|l| l.contains(kind)), "{kind} missing:\n{errors}");
+    for kind in [
+        "check character",
+        "second 户主",
+        "三千元",
+        "duplicate",
+        "15-digit",
+        "性别",
+        "not in villages.csv",
+        "家庭人口",
+    ] {
+        assert!(
+            listed.iter().any(|l| l.contains(kind)),
+            "{kind} missing:\n{errors}"
+        );
     }
     // Errors only in CSV sheets, and each row listed names a real row.
     for l in &listed {
@@ -177,7 +223,10 @@ fn people_ids_and_households_hold_together_but_for_the_injected_errors() {
     // Households: one head each but one, sizes as stated but one.
     let mut households: HashMap<(String, String), Vec<&Row>> = HashMap::new();
     for r in &rows {
-        households.entry((r.file.clone(), r.get(Col::HouseholdId).to_string())).or_default().push(r);
+        households
+            .entry((r.file.clone(), r.get(Col::HouseholdId).to_string()))
+            .or_default()
+            .push(r);
     }
     assert_eq!(households.len(), 240);
     let two_heads = households
@@ -187,7 +236,9 @@ fn people_ids_and_households_hold_together_but_for_the_injected_errors() {
     assert_eq!(two_heads, 1);
     let mean = rows.len() as f64 / households.len() as f64;
     assert!((3.0..4.5).contains(&mean), "{mean}");
-    assert!(households.keys().any(|(_, h)| h.parse::<u32>().unwrap() >= 10));
+    assert!(households
+        .keys()
+        .any(|(_, h)| h.parse::<u32>().unwrap() >= 10));
     let mut wrong_size = 0;
     for m in households.values() {
         let head = m[0];
@@ -195,7 +246,11 @@ fn people_ids_and_households_hold_together_but_for_the_injected_errors() {
         wrong_size += (stated != m.len()) as usize;
         let pc = head.get(Col::PerCapitaIncome);
         if let (Some(net), Ok(pc)) = (income_yuan(head.get(Col::NetIncome)), pc.parse::<f64>()) {
-            assert!((net / m.len() as f64 - pc).abs() <= 0.006, "{net} / {} vs {pc}", m.len());
+            assert!(
+                (net / m.len() as f64 - pc).abs() <= 0.006,
+                "{net} / {} vs {pc}",
+                m.len()
+            );
         }
         let phone = head.get(Col::Phone);
         assert!(phone.is_empty() || (phone.len() == 11 && phone.starts_with('1')));
@@ -206,7 +261,10 @@ fn people_ids_and_households_hold_together_but_for_the_injected_errors() {
         }
     }
     assert_eq!(wrong_size, 1);
-    let strays = rows.iter().filter(|r| !r.file.contains(r.get(Col::Village))).count();
+    let strays = rows
+        .iter()
+        .filter(|r| !r.file.contains(r.get(Col::Village)))
+        .count();
     assert_eq!(strays, 1);
     let bad_income = households
         .values()
@@ -218,7 +276,10 @@ fn people_ids_and_households_hold_together_but_for_the_injected_errors() {
 #[test]
 fn quotas_bind_in_other_villages_and_key_villages_sit_near_theirs() {
     let tmp = tempfile::tempdir().unwrap();
-    let opts = DemoOptions { errors: false, ..DemoOptions::default() };
+    let opts = DemoOptions {
+        errors: false,
+        ..DemoOptions::default()
+    };
     generate(tmp.path(), &opts).unwrap();
     let grid = read_csv(&tmp.path().join("villages.csv"));
     let rows = applications(tmp.path());
@@ -245,9 +306,15 @@ fn quotas_bind_in_other_villages_and_key_villages_sit_near_theirs() {
         let quota = (pop * if key { 0.5 } else { 0.05 }).floor();
         if key {
             let ratio = eligible as f64 / quota;
-            assert!((0.6..1.5).contains(&ratio), "{name}: {eligible} eligible, quota {quota}");
+            assert!(
+                (0.6..1.5).contains(&ratio),
+                "{name}: {eligible} eligible, quota {quota}"
+            );
         } else {
-            assert!(eligible as f64 > 1.3 * quota, "{name}: {eligible} eligible, quota {quota}");
+            assert!(
+                eligible as f64 > 1.3 * quota,
+                "{name}: {eligible} eligible, quota {quota}"
+            );
         }
     }
 }
@@ -258,7 +325,10 @@ fn survey_covers_most_households() {
     let s = generate(tmp.path(), &small(false)).unwrap();
     let grid = read_csv(&tmp.path().join("survey/survey.csv"));
     assert_eq!(grid[0][0].trim_start_matches('\u{feff}'), "村");
-    assert_eq!(grid[0][1..], ["户编号", "核实家庭年纯收入", "核实结论", "剔除原因"]);
+    assert_eq!(
+        grid[0][1..],
+        ["户编号", "核实家庭年纯收入", "核实结论", "剔除原因"]
+    );
     let rows = &grid[1..];
     let covered = rows.len() as f64 / s.households as f64;
     assert!((0.93..1.0).contains(&covered), "{covered}");
@@ -275,11 +345,25 @@ fn same_options_same_bytes() {
     let sb = generate(b.path(), &small(true)).unwrap();
     assert_eq!(sa.files.len(), sb.files.len());
     for (fa, fb) in sa.files.iter().zip(&sb.files) {
-        assert_eq!(fa.strip_prefix(a.path()).unwrap(), fb.strip_prefix(b.path()).unwrap());
-        assert!(std::fs::read(fa).unwrap() == std::fs::read(fb).unwrap(), "{} differs", fa.display());
+        assert_eq!(
+            fa.strip_prefix(a.path()).unwrap(),
+            fb.strip_prefix(b.path()).unwrap()
+        );
+        assert!(
+            std::fs::read(fa).unwrap() == std::fs::read(fb).unwrap(),
+            "{} differs",
+            fa.display()
+        );
     }
     let c = tempfile::tempdir().unwrap();
-    generate(c.path(), &DemoOptions { seed: 7, ..small(true) }).unwrap();
+    generate(
+        c.path(),
+        &DemoOptions {
+            seed: 7,
+            ..small(true)
+        },
+    )
+    .unwrap();
     assert_ne!(
         std::fs::read(c.path().join("villages.csv")).unwrap(),
         std::fs::read(a.path().join("villages.csv")).unwrap()
@@ -289,7 +373,13 @@ fn same_options_same_bytes() {
 #[test]
 fn without_errors_everything_is_clean_even_with_many_villages() {
     let tmp = tempfile::tempdir().unwrap();
-    let opts = DemoOptions { villages: 620, households: 2500, xlsx_villages: 1, errors: false, ..DemoOptions::default() };
+    let opts = DemoOptions {
+        villages: 620,
+        households: 2500,
+        xlsx_villages: 1,
+        errors: false,
+        ..DemoOptions::default()
+    };
     let s = generate(tmp.path(), &opts).unwrap();
     assert!(!tmp.path().join("demo-errors.txt").exists());
     let rows = applications(tmp.path());
@@ -298,16 +388,45 @@ fn without_errors_everything_is_clean_even_with_many_villages() {
     for r in &rows {
         let p = idnum::parse(r.get(Col::IdNumber), today()).unwrap();
         assert!(!p.converted_from_15);
-        assert!(seen.insert(p.id.key()), "duplicate {}", r.get(Col::IdNumber));
+        assert!(
+            seen.insert(p.id.key()),
+            "duplicate {}",
+            r.get(Col::IdNumber)
+        );
     }
-    let heads = rows.iter().filter(|r| r.get(Col::Relation) == "户主").count();
+    let heads = rows
+        .iter()
+        .filter(|r| r.get(Col::Relation) == "户主")
+        .count();
     assert_eq!(heads, s.households);
+}
+
+#[test]
+fn regenerates_in_place_but_never_mixes_towns() {
+    let tmp = tempfile::tempdir().unwrap();
+    generate(tmp.path(), &small(true)).unwrap();
+    let again = generate(tmp.path(), &small(true)).unwrap();
+    assert_eq!(again.files.len(), 9);
+    let e = generate(
+        tmp.path(),
+        &DemoOptions {
+            seed: 99,
+            ..small(true)
+        },
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("new or empty folder"), "{e}");
 }
 
 #[test]
 fn errors_with_a_single_csv_village_stay_apart() {
     let tmp = tempfile::tempdir().unwrap();
-    let opts = DemoOptions { villages: 3, households: 200, xlsx_villages: 2, ..DemoOptions::default() };
+    let opts = DemoOptions {
+        villages: 3,
+        households: 200,
+        xlsx_villages: 2,
+        ..DemoOptions::default()
+    };
     generate(tmp.path(), &opts).unwrap();
     let rows = applications(tmp.path());
     let errors = std::fs::read_to_string(tmp.path().join("demo-errors.txt")).unwrap();
@@ -324,10 +443,18 @@ fn errors_with_a_single_csv_village_stay_apart() {
 #[ignore]
 fn a_million_households() {
     let tmp = tempfile::tempdir().unwrap();
-    let opts = DemoOptions { villages: 1000, households: 1_000_000, ..DemoOptions::default() };
+    let opts = DemoOptions {
+        villages: 1000,
+        households: 1_000_000,
+        ..DemoOptions::default()
+    };
     let t = std::time::Instant::now();
     let s = generate(tmp.path(), &opts).unwrap();
-    let bytes: u64 = s.files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
+    let bytes: u64 = s
+        .files
+        .iter()
+        .map(|f| std::fs::metadata(f).unwrap().len())
+        .sum();
     eprintln!(
         "{} households, {} persons, {} files, {} MB in {:.2?}",
         s.households,
@@ -336,13 +463,4 @@ fn a_million_households() {
         bytes >> 20,
         t.elapsed()
     );
-}
-
-#[test]
-#[ignore]
-fn peek_default() {
-    let d = std::path::Path::new("/tmp/demo-peek");
-    let _ = std::fs::remove_dir_all(d);
-    let s = generate(d, &DemoOptions::default()).unwrap();
-    eprintln!("{s:?}");
 }

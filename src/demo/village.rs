@@ -74,7 +74,12 @@ pub fn stream(seed: u64, village: u64, household: u64) -> ChaCha8Rng {
 /// Write the village's application sheet under `dir` and return its survey
 /// rows and notes. `dup` is the person to list again when this village
 /// holds the duplicate's copy.
-pub fn generate(dir: &Path, plan: &VillagePlan, town: &Town, dup: Option<&DupSource>) -> Result<VillageOut> {
+pub fn generate(
+    dir: &Path,
+    plan: &VillagePlan,
+    town: &Town,
+    dup: Option<&DupSource>,
+) -> Result<VillageOut> {
     let mut rng = stream(town.seed, plan.index as u64, u64::MAX);
     let style = VillageStyle {
         dominant: names::dominant_surnames(&mut rng),
@@ -95,7 +100,12 @@ pub fn generate(dir: &Path, plan: &VillagePlan, town: &Town, dup: Option<&DupSou
     // Sheet rows are 0-based; the header is the row before `next_row`.
     let mut next_row: u32 = if plan.xlsx == Some(true) { 2 } else { 1 };
     let mut survey = csv::Writer::from_writer(Vec::new());
-    let mut out = VillageOut { persons: 0, survey: Vec::new(), notes: Vec::new(), dup_source: None };
+    let mut out = VillageOut {
+        persons: 0,
+        survey: Vec::new(),
+        notes: Vec::new(),
+        dup_source: None,
+    };
     let mut local_dup: Option<DupSource> = dup.cloned();
 
     for number in 1..=plan.applicants {
@@ -107,7 +117,8 @@ pub fn generate(dir: &Path, plan: &VillagePlan, town: &Town, dup: Option<&DupSou
             .map(|i| i.kind)
             .collect();
         let min_size = kinds.iter().map(|k| k.min_size()).max().unwrap_or(1);
-        let mut hh = household::generate(&mut hrng, &style, &town.cal, &mut alloc, number, min_size);
+        let mut hh =
+            household::generate(&mut hrng, &style, &town.cal, &mut alloc, number, min_size);
         for kind in kinds {
             if kind == Kind::DuplicateSource {
                 if let Some(m) = inject::source_member(&hh) {
@@ -138,7 +149,9 @@ pub fn generate(dir: &Path, plan: &VillagePlan, town: &Town, dup: Option<&DupSou
         survey_row(&mut survey, &mut hrng, &plan.name, &hh)?;
     }
     sheet.finish(&path, town.year)?;
-    out.survey = survey.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))?;
+    out.survey = survey
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
     Ok(out)
 }
 
@@ -156,10 +169,15 @@ fn survey_row(
     let number = hh.number.to_string();
     let declared_yuan = hh.net_fen / 100;
     if rng.gen_bool(0.04) {
-        const REASONS: [&str; 4] = ["家庭实际收入超标", "隐瞒财产", "子女有赡养能力", "家庭成员有财政供养人员"];
+        const REASONS: [&str; 4] = [
+            "家庭实际收入超标",
+            "隐瞒财产",
+            "子女有赡养能力",
+            "家庭成员有财政供养人员",
+        ];
         let reason = REASONS[rng.gen_range(0..REASONS.len())];
         let verified = if reason == "家庭实际收入超标" {
-            let floor = household::STANDARD_FEN / 100 * n + 1;
+            let floor = super::income::STANDARD_FEN / 100 * n + 1;
             let raised = (declared_yuan as f64 * rng.gen_range(1.6..2.4)) as i64;
             raised.max(floor + rng.gen_range(0..2000 * n)).to_string()
         } else {

@@ -16,7 +16,10 @@ pub const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// Create `path` from a callback writing to a buffered file, by way of a
 /// temporary file in the same folder.
-pub fn write_file(path: &Path, fill: impl FnOnce(&mut BufWriter<File>) -> Result<()>) -> Result<()> {
+pub fn write_file(
+    path: &Path,
+    fill: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
+) -> Result<()> {
     let tmp = temp_beside(path, "")?;
     let mut w = BufWriter::with_capacity(1 << 17, tmp.reopen()?);
     fill(&mut w).with_context(|| format!("cannot write {}", path.display()))?;
@@ -45,7 +48,7 @@ fn temp_beside(path: &Path, suffix: &str) -> Result<tempfile::NamedTempFile> {
 
 /// Where the rows of one application sheet go.
 pub enum Sheet {
-    Csv(csv::Writer<BufWriter<File>>, tempfile::NamedTempFile),
+    Csv(Box<csv::Writer<BufWriter<File>>>, tempfile::NamedTempFile),
     Xlsx(Box<Worksheet>),
 }
 
@@ -57,7 +60,10 @@ struct Formats {
 
 fn formats() -> Formats {
     Formats {
-        title: Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center),
+        title: Format::new()
+            .set_bold()
+            .set_font_size(16)
+            .set_align(FormatAlign::Center),
         header: Format::new().set_bold(),
     }
 }
@@ -71,7 +77,7 @@ impl Sheet {
         buf.write_all(BOM)?;
         let mut w = csv::WriterBuilder::new().from_writer(buf);
         w.write_record(COLUMNS.iter().map(|c| c.zh))?;
-        Ok(Sheet::Csv(w, tmp))
+        Ok(Sheet::Csv(Box::new(w), tmp))
     }
 
     /// A worksheet named after the village, with a merged title row above
@@ -124,7 +130,9 @@ impl Sheet {
     pub fn finish(self, path: &Path, year: i32) -> Result<()> {
         match self {
             Sheet::Csv(w, tmp) => {
-                let mut buf = w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))?;
+                let mut buf = w
+                    .into_inner()
+                    .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
                 buf.flush()?;
                 drop(buf);
                 tmp.persist(path)
@@ -210,7 +218,9 @@ pub fn toml_string(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
             c => out.push(c),
         }
     }

@@ -114,17 +114,20 @@ pub fn rank_and_admit(cands: &[Candidate], quotas: &[u64], policy: Policy) -> Ve
         cands.len()
     ];
     let (mut keys, pools) = keys_by_pool(cands, quotas.len());
+    // Placements in rank order first, then moved to input order in a tight
+    // loop (random writes interleaved with the walk stall on cache misses).
+    let mut ranked: Vec<Placement> = Vec::with_capacity(cands.len());
     for (pool, range) in pools {
         let Some(keys) = keys.get_mut(range) else {
             continue;
         };
         keys.sort_unstable_by(|a, b| a.cmp(b, cands));
         let mut walk = Walk::new(quotas.get(pool).copied().unwrap_or(0));
-        for k in keys.iter() {
-            let placement = walk.place(u64::from(k.size), policy);
-            if let Some(slot) = out.get_mut(k.index) {
-                *slot = placement;
-            }
+        ranked.extend(keys.iter().map(|k| walk.place(u64::from(k.size), policy)));
+    }
+    for (k, placement) in keys.iter().zip(ranked) {
+        if let Some(slot) = out.get_mut(k.index) {
+            *slot = placement;
         }
     }
     out

@@ -109,7 +109,12 @@ impl Widths {
     }
 
     pub fn with_limits(min: f64, max: f64) -> Widths {
-        Widths { seen: Vec::new(), caps: Vec::new(), min, max }
+        Widths {
+            seen: Vec::new(),
+            caps: Vec::new(),
+            min,
+            max,
+        }
     }
 
     fn slot(&mut self, col: ColNum) -> usize {
@@ -149,7 +154,13 @@ impl Widths {
     /// The width `col` will get, in character units.
     pub fn width(&self, col: ColNum) -> f64 {
         let i = usize::from(col);
-        let max = self.caps.get(i).copied().flatten().unwrap_or(self.max).min(self.max);
+        let max = self
+            .caps
+            .get(i)
+            .copied()
+            .flatten()
+            .unwrap_or(self.max)
+            .min(self.max);
         let w = self.chars(col) as f64 * 1.1 + 2.0;
         w.clamp(self.min.min(max), max)
     }
@@ -333,7 +344,9 @@ impl Default for Formats {
 
 impl Formats {
     pub fn new() -> Formats {
-        let cell = Format::new().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter);
+        let cell = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
         Formats {
             header: cell
                 .clone()
@@ -370,7 +383,13 @@ pub fn sheet_name(s: &str) -> String {
     let cleaned: String = s
         .trim()
         .chars()
-        .map(|c| if "[]:*?/\\".contains(c) || c.is_control() { '_' } else { c })
+        .map(|c| {
+            if "[]:*?/\\".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let cleaned = cleaned.trim_matches('\'').trim();
     let mut out = String::new();
@@ -492,7 +511,10 @@ mod tests {
         assert!(rust_xlsxwriter::utility::check_sheet_name(&s).is_ok());
         let emoji = "😀".repeat(20);
         let s = sheet_name(&emoji);
-        assert!(rust_xlsxwriter::utility::check_sheet_name(&s).is_ok(), "{s}");
+        assert!(
+            rust_xlsxwriter::utility::check_sheet_name(&s).is_ok(),
+            "{s}"
+        );
     }
 
     #[test]

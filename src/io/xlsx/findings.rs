@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use anyhow::Result;
-use rust_xlsxwriter::{Color, ColNum, Format, RowNum, Workbook, Worksheet};
+use rust_xlsxwriter::{ColNum, Color, Format, RowNum, Workbook, Worksheet};
 
 use super::common::{self, label, text, Formats, Widths};
 use crate::domain::campaign::{Campaign, Lang};
@@ -25,9 +25,28 @@ const ROW: ColNum = 6;
 const COLUMN: ColNum = 7;
 const MESSAGE: ColNum = 8;
 
-const HEADERS_ZH: [&str; 9] = ["严重程度", "问题类型", "村", "户编号", "文件", "工作表", "行", "列", "说明"];
-const HEADERS_EN: [&str; 9] =
-    ["Severity", "Kind", "Village", "Household", "File", "Sheet", "Row", "Column", "Message"];
+const HEADERS_ZH: [&str; 9] = [
+    "严重程度",
+    "问题类型",
+    "村",
+    "户编号",
+    "文件",
+    "工作表",
+    "行",
+    "列",
+    "说明",
+];
+const HEADERS_EN: [&str; 9] = [
+    "Severity",
+    "Kind",
+    "Village",
+    "Household",
+    "File",
+    "Sheet",
+    "Row",
+    "Column",
+    "Message",
+];
 
 /// Compare two strings in natural order: runs of ASCII digits compare as
 /// numbers (`2` before `10`), everything else character by character; ties
@@ -132,7 +151,9 @@ fn kind_text(lang: Lang, kind: &'static str) -> Cow<'static, str> {
             "其他" if !kind.is_empty() => Cow::Owned(format!("其他（{kind}）")),
             l => Cow::Borrowed(l),
         },
-        Lang::En => kind_label_en(kind).map(Cow::Borrowed).unwrap_or(Cow::Borrowed(kind)),
+        Lang::En => kind_label_en(kind)
+            .map(Cow::Borrowed)
+            .unwrap_or(Cow::Borrowed(kind)),
     }
 }
 
@@ -148,10 +169,17 @@ pub fn write_findings(path: &Path, findings: &[Finding], campaign: &Campaign) ->
 fn page_title(campaign: &Campaign) -> String {
     let c = &campaign.campaign;
     let t = match campaign.output.lang {
-        Lang::Zh => format!("{}{} {}年 数据问题清单", c.county.trim(), c.town.trim(), c.year),
+        Lang::Zh => format!(
+            "{}{} {}年 数据问题清单",
+            c.county.trim(),
+            c.town.trim(),
+            c.year
+        ),
         Lang::En => {
-            let place: Vec<&str> =
-                [c.town.trim(), c.county.trim()].into_iter().filter(|s| !s.is_empty()).collect();
+            let place: Vec<&str> = [c.town.trim(), c.county.trim()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect();
             format!("{} {}: data findings", place.join(", "), c.year)
         }
     };
@@ -230,7 +258,11 @@ fn write_findings_sheet(
         text(ws, 0, ColNum::try_from(i)?, h, &formats.header)?;
     }
 
-    let error_fmt = formats.center.clone().set_font_color(Color::RGB(0xC00000)).set_bold();
+    let error_fmt = formats
+        .center
+        .clone()
+        .set_font_color(Color::RGB(0xC00000))
+        .set_bold();
     let fmt_of = |col: ColNum, sev: Severity| -> &Format {
         match col {
             SEVERITY if sev == Severity::Error => &error_fmt,
@@ -241,6 +273,13 @@ fn write_findings_sheet(
         }
     };
 
+    // Excel's last row is 1,048,576, the header takes one.
+    if order.len() > 1_048_575 {
+        anyhow::bail!(
+            "{} findings do not fit in one worksheet (1,048,575 rows at most); see findings.csv",
+            order.len()
+        );
+    }
     let mut row: RowNum = 1;
     for f in order {
         let mut lines = 1;
@@ -259,15 +298,16 @@ fn write_findings_sheet(
         } else {
             ws.write_blank(row, ROW, &formats.int)?;
         }
-        row = row
-            .checked_add(1)
-            .ok_or_else(|| anyhow::anyhow!("too many findings for one worksheet"))?;
-        if row > 1_048_575 {
-            anyhow::bail!("{} findings do not fit in one worksheet (1,048,575 rows at most)", order.len());
-        }
+        row += 1;
     }
     if order.is_empty() {
-        text(ws, 1, 0, label(lang, "没有发现问题", "No findings"), &Format::new())?;
+        text(
+            ws,
+            1,
+            0,
+            label(lang, "没有发现问题", "No findings"),
+            &Format::new(),
+        )?;
     }
     let last_row = row.saturating_sub(1).max(1);
 
@@ -318,7 +358,12 @@ fn write_counts_sheet(
     }
     // Errors first, then the commonest kinds.
     let mut rows: Vec<(&(Severity, &'static str), &KindCount)> = counts.iter().collect();
-    rows.sort_by(|a, b| a.0 .0.cmp(&b.0 .0).then(b.1.findings.cmp(&a.1.findings)).then(a.0 .1.cmp(b.0 .1)));
+    rows.sort_by(|a, b| {
+        a.0 .0
+            .cmp(&b.0 .0)
+            .then(b.1.findings.cmp(&a.1.findings))
+            .then(a.0 .1.cmp(b.0 .1))
+    });
 
     let mut widths = Widths::new();
     for (i, h) in headers.iter().enumerate() {
@@ -335,11 +380,19 @@ fn write_counts_sheet(
     }
     if order.is_empty() {
         ws.merge_range(r, 0, r, 4, "", &formats.cell)?;
-        text(ws, r, 0, label(lang, "没有发现问题", "No findings"), &formats.cell)?;
+        text(
+            ws,
+            r,
+            0,
+            label(lang, "没有发现问题", "No findings"),
+            &formats.cell,
+        )?;
         r += 1;
     }
     for sev in [Severity::Error, Severity::Warning] {
-        let Some(k) = by_severity.get(&sev) else { continue };
+        let Some(k) = by_severity.get(&sev) else {
+            continue;
+        };
         let name = match (lang, sev) {
             (Lang::Zh, Severity::Error) => "错误合计",
             (Lang::Zh, Severity::Warning) => "提示合计",
@@ -349,7 +402,14 @@ fn write_counts_sheet(
         total_row(ws, r, name, k, formats, &mut widths)?;
         r += 1;
     }
-    total_row(ws, r, label(lang, "合计", "Total"), &all, formats, &mut widths)?;
+    total_row(
+        ws,
+        r,
+        label(lang, "合计", "Total"),
+        &all,
+        formats,
+        &mut widths,
+    )?;
     widths.apply(ws)?;
 
     ws.set_freeze_panes(1, 0)?;
@@ -381,10 +441,21 @@ mod tests {
     use calamine::{open_workbook_auto, Data, Reader};
 
     fn campaign(lang: &str) -> Campaign {
-        Campaign::from_toml(&format!("[campaign]\ntown = \"石桥镇\"\n[output]\nlang = \"{lang}\"\n")).unwrap()
+        Campaign::from_toml(&format!(
+            "[campaign]\ntown = \"石桥镇\"\n[output]\nlang = \"{lang}\"\n"
+        ))
+        .unwrap()
     }
 
-    fn f(sev: Severity, kind: &'static str, village: &str, hh: &str, file: &str, row: u64, msg: &str) -> Finding {
+    fn f(
+        sev: Severity,
+        kind: &'static str,
+        village: &str,
+        hh: &str,
+        file: &str,
+        row: u64,
+        msg: &str,
+    ) -> Finding {
         Finding {
             severity: sev,
             kind,
@@ -414,22 +485,78 @@ mod tests {
 
     #[test]
     fn natural_order() {
-        let mut v = vec!["10", "2", "1", "01", "a10", "a9", "", "b", "甲2", "甲10", "1a", "1"];
+        let mut v = vec![
+            "10", "2", "1", "01", "a10", "a9", "", "b", "甲2", "甲10", "1a", "1",
+        ];
         v.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(v, vec!["", "01", "1", "1", "1a", "2", "10", "a9", "a10", "b", "甲2", "甲10"]);
+        assert_eq!(
+            v,
+            vec!["", "01", "1", "1", "1a", "2", "10", "a9", "a10", "b", "甲2", "甲10"]
+        );
         assert_eq!(natural_cmp("0101", "101"), Ordering::Less);
         assert_eq!(natural_cmp("x", "x"), Ordering::Equal);
-        assert_eq!(natural_cmp("99999999999999999999999", "100000000000000000000000"), Ordering::Less);
+        assert_eq!(
+            natural_cmp("99999999999999999999999", "100000000000000000000000"),
+            Ordering::Less
+        );
     }
 
     fn sample() -> Vec<Finding> {
         vec![
-            f(Severity::Warning, "sex_mismatch", "南庄村", "10", "b.xlsx", 5, "性别与身份证号不符"),
-            f(Severity::Error, "id_check_digit", "南庄村", "2", "b.xlsx", 9, "校验位错误"),
-            f(Severity::Warning, "schooling_age", "南庄村", "2", "a.xlsx", 3, "年龄不符"),
-            f(Severity::Error, "id_duplicate", "南庄村", "2", "b.xlsx", 4, "=HYPERLINK(\"http://x\",\"点击\")"),
-            f(Severity::Error, "no_head", "北庄村", "10", "a.xlsx", 0, "没有户主"),
-            f(Severity::Warning, "village_no_applications", "东村", "", "", 0, "东村未上报申请"),
+            f(
+                Severity::Warning,
+                "sex_mismatch",
+                "南庄村",
+                "10",
+                "b.xlsx",
+                5,
+                "性别与身份证号不符",
+            ),
+            f(
+                Severity::Error,
+                "id_check_digit",
+                "南庄村",
+                "2",
+                "b.xlsx",
+                9,
+                "校验位错误",
+            ),
+            f(
+                Severity::Warning,
+                "schooling_age",
+                "南庄村",
+                "2",
+                "a.xlsx",
+                3,
+                "年龄不符",
+            ),
+            f(
+                Severity::Error,
+                "id_duplicate",
+                "南庄村",
+                "2",
+                "b.xlsx",
+                4,
+                "=HYPERLINK(\"http://x\",\"点击\")",
+            ),
+            f(
+                Severity::Error,
+                "no_head",
+                "北庄村",
+                "10",
+                "a.xlsx",
+                0,
+                "没有户主",
+            ),
+            f(
+                Severity::Warning,
+                "village_no_applications",
+                "东村",
+                "",
+                "",
+                0,
+                "东村未上报申请",
+            ),
         ]
     }
 
@@ -440,13 +567,20 @@ mod tests {
         write_findings(&path, &sample(), &campaign("zh")).unwrap();
 
         let wb = open_workbook_auto(&path).unwrap();
-        assert_eq!(wb.sheet_names(), vec!["问题清单".to_string(), "问题统计".to_string()]);
+        assert_eq!(
+            wb.sheet_names(),
+            vec!["问题清单".to_string(), "问题统计".to_string()]
+        );
 
         let r = rows(&path, "问题清单");
         assert_eq!(r[0], HEADERS_ZH.map(String::from).to_vec());
-        let keys: Vec<(String, String, String, String)> =
-            r[1..].iter().map(|x| (x[2].clone(), x[3].clone(), x[0].clone(), x[6].clone())).collect();
-        let k = |a: &str, b: &str, c: &str, d: &str| (a.to_string(), b.to_string(), c.to_string(), d.to_string());
+        let keys: Vec<(String, String, String, String)> = r[1..]
+            .iter()
+            .map(|x| (x[2].clone(), x[3].clone(), x[0].clone(), x[6].clone()))
+            .collect();
+        let k = |a: &str, b: &str, c: &str, d: &str| {
+            (a.to_string(), b.to_string(), c.to_string(), d.to_string())
+        };
         assert_eq!(
             keys,
             vec![
@@ -463,7 +597,10 @@ mod tests {
         assert_eq!(r[3][1], "身份证号重复");
 
         let c = rows(&path, "问题统计");
-        assert_eq!(c[0][..4], ["问题类型代码", "问题类型", "严重程度", "问题数"]);
+        assert_eq!(
+            c[0][..4],
+            ["问题类型代码", "问题类型", "严重程度", "问题数"]
+        );
         assert_eq!(c.len(), 1 + 6 + 3);
         let last = c.last().unwrap();
         assert_eq!(last[0], "合计");
@@ -490,7 +627,10 @@ mod tests {
         let path = dir.path().join("en.xlsx");
         write_findings(&path, &[], &campaign("en")).unwrap();
         let wb = open_workbook_auto(&path).unwrap();
-        assert_eq!(wb.sheet_names(), vec!["Findings".to_string(), "Counts".to_string()]);
+        assert_eq!(
+            wb.sheet_names(),
+            vec!["Findings".to_string(), "Counts".to_string()]
+        );
         assert_eq!(rows(&path, "Findings")[1][0], "No findings");
     }
 
@@ -532,10 +672,19 @@ mod tests {
     }
 
     fn many(n: u64) {
-        let kinds = ["id_check_digit", "sex_mismatch", "required_empty", "schooling_age"];
+        let kinds = [
+            "id_check_digit",
+            "sex_mismatch",
+            "required_empty",
+            "schooling_age",
+        ];
         let data: Vec<Finding> = (0..n)
             .map(|i| {
-                let sev = if i % 3 == 0 { Severity::Error } else { Severity::Warning };
+                let sev = if i % 3 == 0 {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
                 f(
                     sev,
                     kinds[(i % 4) as usize],
@@ -555,18 +704,5 @@ mod tests {
         eprintln!("{n} findings written in {elapsed:?}");
         let c = rows(&path, "问题统计");
         assert_eq!(c.last().unwrap()[3], n.to_string());
-    }
-
-    #[test]
-    #[ignore]
-    fn tmp_samples() {
-        let out = std::path::PathBuf::from("/tmp/x");
-        let mut data = sample();
-        for i in 0..80u64 {
-            data.push(f(Severity::Error, "code_value", "双河村", &format!("{}", i / 3), "applications/双河村-申请表-2015.xlsx", i + 3, "健康状况“很好”不在代码列表中，可填：健康/healthy, 长期慢性病/chronic, 患有大病/serious_illness, 残疾/disabled"));
-        }
-        write_findings(&out.join("findings.xlsx"), &data, &campaign("zh")).unwrap();
-        write_findings(&out.join("findings-en.xlsx"), &data, &campaign("en")).unwrap();
-        write_findings(&out.join("findings-empty.xlsx"), &[], &campaign("zh")).unwrap();
     }
 }

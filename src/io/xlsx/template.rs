@@ -88,8 +88,11 @@ impl Lists {
     /// A drop-down validation offering `values`: inline when the list fits
     /// Excel's 255 characters, else a range of the hidden `lists` sheet.
     fn validation(&mut self, values: &[String]) -> Result<DataValidation> {
-        let joined: usize =
-            values.iter().map(|v| v.encode_utf16().count()).sum::<usize>() + values.len().saturating_sub(1);
+        let joined: usize = values
+            .iter()
+            .map(|v| v.encode_utf16().count())
+            .sum::<usize>()
+            + values.len().saturating_sub(1);
         let inline_ok = joined <= INLINE_LIST_MAX && !values.iter().any(|v| v.contains([',', '"']));
         if inline_ok {
             return Ok(DataValidation::new().allow_list_strings(values)?);
@@ -162,17 +165,23 @@ fn build(village: &Village, campaign: &Campaign) -> Result<Workbook> {
 
 fn title(village: &Village, campaign: &Campaign) -> String {
     let c = &campaign.campaign;
-    let place = |sep: &str| {
-        [c.county.trim(), c.town.trim(), village.name.trim()]
+    let place = |parts: [&str; 3], sep: &str| {
+        parts
             .iter()
+            .map(|s| s.trim())
             .filter(|s| !s.is_empty())
-            .copied()
             .collect::<Vec<_>>()
             .join(sep)
     };
     match campaign.output.lang {
-        Lang::Zh => format!("{} 贫困户申请表（{}年）", place(""), c.year),
-        Lang::En => format!("{}: poor household applications ({})", place(", "), c.year),
+        Lang::Zh => {
+            let p = place([&c.county, &c.town, &village.name], "");
+            format!("{p} 贫困户申请表（{}年）", c.year)
+        }
+        Lang::En => {
+            let p = place([&village.name, &c.town, &c.county], ", ");
+            format!("{p}: poor household applications ({})", c.year)
+        }
     }
 }
 
@@ -205,7 +214,14 @@ fn write_application_sheet(
         let header = col.header(lang);
         text(ws, HEADER_ROW, c, header, &formats.header)?;
         let hw = display_width(header);
-        widths.at_least(c, if lang == Lang::Zh { hw.div_ceil(4) * 2 } else { hw });
+        widths.at_least(
+            c,
+            if lang == Lang::Zh {
+                hw.div_ceil(4) * 2
+            } else {
+                hw
+            },
+        );
         widths.at_least(c, 4);
 
         if let TplCol::Known(spec) = col {
@@ -298,9 +314,17 @@ fn free_values(col: Col, village: &Village, lang: Lang) -> String {
                 Lang::En => format!("{} (or the village code {})", village.name, village.code),
             }
         }
-        Col::HouseholdId => label(lang, "数字或文字，如 1、2、0101", "number or text, e.g. 1, 2, 0101"),
-        Col::Name => label(lang, "姓名", "the person's name"),
-        Col::IdNumber => label(lang, "18位号码，末位可为X；旧15位号码", "18 characters, the last may be X; or a legacy 15-digit number"),
+        Col::HouseholdId => label(
+            lang,
+            "数字或文字，如 1、2、0101",
+            "number or text, e.g. 1, 2, 0101",
+        ),
+        Col::Name => label(lang, "与身份证上的姓名一致", "as on the ID card"),
+        Col::IdNumber => label(
+            lang,
+            "18位号码，末位可为X；旧15位号码",
+            "18 characters, the last may be X; or a legacy 15-digit number",
+        ),
         Col::HouseholdSize => label(lang, "整数", "a whole number"),
         Col::NetIncome | Col::PerCapitaIncome => label(
             lang,
@@ -314,13 +338,20 @@ fn free_values(col: Col, village: &Village, lang: Lang) -> String {
 }
 
 /// The accepted values of a code list, both languages, and the other
-/// spellings the importer accepts.
+/// spellings the importer accepts, each with the value it stands for.
 fn accepted_values(list: &[Code], lang: Lang) -> String {
     let mut s = codes::accepted(list);
-    let aliases: Vec<&str> = list.iter().flat_map(|c| c.aliases.iter().copied()).collect();
-    if !aliases.is_empty() {
+    let groups: Vec<String> = list
+        .iter()
+        .filter(|c| !c.aliases.is_empty())
+        .map(|c| match lang {
+            Lang::Zh => format!("{}（={}）", c.aliases.join("、"), c.zh),
+            Lang::En => format!("{} (= {})", c.aliases.join(", "), c.en),
+        })
+        .collect();
+    if !groups.is_empty() {
         s.push_str(label(lang, "\n也可填：", "\nAlso accepted: "));
-        s.push_str(&aliases.join(label(lang, "、", ", ")));
+        s.push_str(&groups.join(label(lang, "；", "; ")));
     }
     s
 }
@@ -337,7 +368,14 @@ fn write_instructions_sheet(
 
     let headers: [&str; 6] = match lang {
         Lang::Zh => ["列名", "英文名", "级别", "必填", "可填写的值", "说明"],
-        Lang::En => ["Column", "Chinese name", "Level", "Required", "Accepted values", "Note"],
+        Lang::En => [
+            "Column",
+            "Chinese name",
+            "Level",
+            "Required",
+            "Accepted values",
+            "Note",
+        ],
     };
     let last_col = ColNum::try_from(headers.len() - 1)?;
 
@@ -365,8 +403,14 @@ fn write_instructions_sheet(
         table.push(match col {
             TplCol::Known(spec) => {
                 let required = match spec.col {
-                    Col::Village => label(lang, "是（导入时指定 --village 可不填）", "yes (unless imported with --village)"),
-                    Col::NetIncome | Col::PerCapitaIncome => label(lang, "二者至少填一项", "one of the two"),
+                    Col::Village => label(
+                        lang,
+                        "是（导入时指定 --village 可不填）",
+                        "yes (unless imported with --village)",
+                    ),
+                    Col::NetIncome | Col::PerCapitaIncome => {
+                        label(lang, "二者至少填一项", "one of the two")
+                    }
                     _ if spec.required => yes,
                     _ => no,
                 };
@@ -424,7 +468,13 @@ fn write_instructions_sheet(
 
     let mut row: RowNum = 0;
     ws.merge_range(row, 0, row, last_col, "", &formats.title)?;
-    text(ws, row, 0, label(lang, "填表说明", "How to fill in the application sheet"), &formats.title)?;
+    text(
+        ws,
+        row,
+        0,
+        label(lang, "填表说明", "How to fill in the application sheet"),
+        &formats.title,
+    )?;
     ws.set_row_height(row, 30)?;
     row += 1;
     for line in general {
@@ -432,7 +482,10 @@ fn write_instructions_sheet(
         ws.merge_range(row, 0, row, last_col, "", &formats.para)?;
         text(ws, row, 0, &line, &formats.para)?;
         // Excel does not size merged rows by itself.
-        ws.set_row_height(row, common::lines_height(common::wrapped_lines(&line, total_width)))?;
+        ws.set_row_height(
+            row,
+            common::lines_height(common::wrapped_lines(&line, total_width)),
+        )?;
         row += 1;
     }
     row += 1;
@@ -444,7 +497,14 @@ fn write_instructions_sheet(
     row += 1;
 
     for r in &table {
-        let fmts = [&formats.cell, &formats.cell, &formats.center, &formats.wrap, &formats.wrap, &formats.wrap];
+        let fmts = [
+            &formats.cell,
+            &formats.cell,
+            &formats.center,
+            &formats.wrap,
+            &formats.wrap,
+            &formats.wrap,
+        ];
         let mut lines = 1;
         for (i, (v, f)) in r.iter().zip(fmts).enumerate() {
             let c = ColNum::try_from(i)?;
@@ -525,13 +585,20 @@ mod tests {
         assert_eq!(r.len(), 2, "no data rows are written");
 
         let i = rows(&path, "填表说明");
-        let table = i.iter().position(|row| row.first().map(String::as_str) == Some("列名")).unwrap();
+        let table = i
+            .iter()
+            .position(|row| row.first().map(String::as_str) == Some("列名"))
+            .unwrap();
         assert_eq!(i[table][..4], ["列名", "英文名", "级别", "必填"]);
         let rel = &i[table + 1 + Col::Relation.index()];
         assert_eq!(rel[0], "与户主关系");
         assert_eq!(rel[1], "relation");
         assert_eq!(rel[2], "人");
-        assert!(rel[4].contains("户主/head") && rel[4].contains("之子"), "{}", rel[4]);
+        assert!(
+            rel[4].contains("户主/head") && rel[4].contains("之子"),
+            "{}",
+            rel[4]
+        );
         assert_eq!(i.last().unwrap()[0], "大型农机");
     }
 
@@ -539,10 +606,15 @@ mod tests {
     fn english_template() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.xlsx");
-        let c = campaign("[output]\nlang = \"en\"\n[exclusions]\nflags = [\"owns_car\", \"拥有车辆\"]\n");
+        let c = campaign(
+            "[output]\nlang = \"en\"\n[exclusions]\nflags = [\"owns_car\", \"拥有车辆\"]\n",
+        );
         write_template(&path, &village(), &c).unwrap();
         let wb = open_workbook_auto(&path).unwrap();
-        assert_eq!(wb.sheet_names(), vec!["Applications".to_string(), "Instructions".to_string()]);
+        assert_eq!(
+            wb.sheet_names(),
+            vec!["Applications".to_string(), "Instructions".to_string()]
+        );
         let r = rows(&path, "Applications");
         let expected: Vec<String> = COLUMNS.iter().map(|c| c.en.to_string()).collect();
         assert_eq!(r[1], expected);
@@ -554,8 +626,17 @@ mod tests {
         let path = dir.path().join("t.xlsx");
         write_template(&path, &village(), &campaign("")).unwrap();
         let wb = open_workbook_auto(&path).unwrap();
-        let names: Vec<String> = wb.defined_names().iter().map(|(n, v)| format!("{n}={v}")).collect();
-        assert!(names.iter().any(|n| n.contains("Print_Titles") && n.contains("$1:$2")), "{names:?}");
+        let names: Vec<String> = wb
+            .defined_names()
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
+        assert!(
+            names
+                .iter()
+                .any(|n| n.contains("Print_Titles") && n.contains("$1:$2")),
+            "{names:?}"
+        );
     }
 
     #[test]
@@ -575,7 +656,6 @@ mod tests {
         assert_eq!(meta[2], (LISTS_SHEET.to_string(), false));
         let l = rows(&path, LISTS_SHEET);
         assert_eq!(l[0][0], v.name);
-
     }
 
     #[test]
@@ -588,13 +668,5 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(1100));
         write_template(&b, &village(), &c).unwrap();
         assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
-    }
-
-    #[test]
-    #[ignore]
-    fn tmp_samples() {
-        let out = std::path::PathBuf::from("/tmp/x");
-        write_template(&out.join("template.xlsx"), &village(), &campaign("[exclusions]\nflags = [\"财政供养人员\", \"拥有车辆\", \"城镇商品房\", \"经营企业\", \"大型农机\"]\n")).unwrap();
-        write_template(&out.join("template-en.xlsx"), &village(), &campaign("[output]\nlang = \"en\"\n")).unwrap();
     }
 }
