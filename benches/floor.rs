@@ -13,7 +13,11 @@ fn parse_all(paths: &[std::path::PathBuf]) -> (u64, u64) {
     let (mut records, mut fields) = (0u64, 0u64);
     let mut rec = csv::ByteRecord::new();
     for p in paths {
-        let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(p).expect("readable");
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_path(p)
+            .expect("readable");
         while r.read_byte_record(&mut rec).expect("csv") {
             records += 1;
             fields += rec.len() as u64;
@@ -36,7 +40,11 @@ fn main() {
             files.sort();
             let t = Instant::now();
             let (r, f) = parse_all(&files);
-            println!("floor import: parsed {} files, {r} records, {f} fields in {:.2} s", files.len(), t.elapsed().as_secs_f64());
+            println!(
+                "floor import: parsed {} files, {r} records, {f} fields in {:.2} s",
+                files.len(),
+                t.elapsed().as_secs_f64()
+            );
         }
         "screen" => {
             let t = Instant::now();
@@ -65,7 +73,8 @@ fn main() {
                     }
                 }
             }
-            wb.save(std::env::temp_dir().join("fupin-floor.xlsx")).expect("save");
+            wb.save(std::env::temp_dir().join("fupin-floor.xlsx"))
+                .expect("save");
             let write = t.elapsed().as_secs_f64();
             println!(
                 "floor screen: parsed register ({r} records) in {parse:.2} s, wrote {rows} × {cols} cells in {write:.2} s, total {:.2} s",

@@ -4,7 +4,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "fupin", version, about = "精准识别与建档立卡: precise identification of poor rural households and their registration")]
+#[command(
+    name = "fupin",
+    version,
+    about = "精准识别与建档立卡: precise identification of poor rural households and their registration"
+)]
 pub struct Cli {
     /// The campaign folder (default: the current directory)
     #[arg(short = 'C', global = true, value_name = "DIR")]
@@ -46,9 +50,7 @@ pub enum Command {
     /// Run the checks of the register again and write the findings
     Check,
     /// Apply survey result sheets (default: everything in survey/)
-    Survey {
-        files: Vec<PathBuf>,
-    },
+    Survey { files: Vec<PathBuf> },
     /// Write the ranked primary list: out/primary-list.csv and .xlsx
     Screen {
         /// Write the list even while errors stand, such households invalid

@@ -7,7 +7,6 @@ use serde_json::Value;
 
 use fupin::cli::{Cli, Command};
 use fupin::cmd::{self, Ctx, Failure, Report};
-use fupin::io::journal;
 
 fn main() {
     let cli = match Cli::try_parse() {
@@ -18,8 +17,15 @@ fn main() {
             std::process::exit(code);
         }
     };
-    let dir = cli.dir.clone().unwrap_or_else(|| std::path::PathBuf::from("."));
-    let ctx = Ctx { dir, json: cli.json, quiet: cli.quiet };
+    let dir = cli
+        .dir
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    let ctx = Ctx {
+        dir,
+        json: cli.json,
+        quiet: cli.quiet,
+    };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let name = cli.command.name();
     let result = dispatch(&ctx, &cli.command);
@@ -32,24 +38,31 @@ fn main() {
         }
     };
     let report = report.unwrap_or_default();
-    let counts = Value::Object(report.json.clone());
     if ctx.json {
         let mut obj = report.json.clone();
         obj.insert("command".into(), Value::from(name));
         obj.insert("exit".into(), Value::from(code));
-        obj.insert("outputs".into(), report.outputs.iter().map(|p| Value::from(ctx.rel(p))).collect());
+        obj.insert(
+            "outputs".into(),
+            report
+                .outputs
+                .iter()
+                .map(|p| Value::from(ctx.rel(p)))
+                .collect(),
+        );
         println!("{}", Value::Object(obj));
     }
-    let journal_dir = match &cli.command {
-        Command::Init { dir: Some(d) } => ctx.dir.join(d).join("out"),
-        Command::Demo { .. } => std::path::PathBuf::new(),
-        _ => ctx.out(),
-    };
-    if !journal_dir.as_os_str().is_empty() && journal_dir.parent().is_some_and(|p| p.join("campaign.toml").exists()) {
-        let entry = journal::entry(name, &args, &ctx.dir, &report.inputs, &report.outputs, code, &counts);
-        if let Err(e) = journal::append(&journal_dir, &entry) {
-            eprintln!("fupin {name}: cannot write the journal: {e}");
+    match &cli.command {
+        Command::Demo { .. } => {}
+        Command::Init { dir: Some(d) } => {
+            let town = Ctx {
+                dir: ctx.dir.join(d),
+                json: false,
+                quiet: true,
+            };
+            cmd::journal_line(&town, name, &args, &report, code);
         }
+        _ => cmd::journal_line(&ctx, name, &args, &report, code),
     }
     std::process::exit(code);
 }
@@ -58,16 +71,38 @@ fn dispatch(ctx: &Ctx, command: &Command) -> anyhow::Result<Report> {
     match command {
         Command::Init { dir } => cmd::init::run(ctx, dir.as_deref()),
         Command::Template { village } => cmd::template::run(ctx, village.as_deref()),
-        Command::Import { files, village, encoding } => cmd::import::run(ctx, files, village.as_deref(), encoding.as_deref()),
+        Command::Import {
+            files,
+            village,
+            encoding,
+        } => cmd::import::run(ctx, files, village.as_deref(), encoding.as_deref()),
         Command::Check => cmd::check::run(ctx),
         Command::Survey { files } => cmd::survey::run(ctx, files),
         Command::Screen { provisional } => cmd::screen::run(ctx, *provisional),
-        Command::Demo { dir, villages, households, seed, no_run, clean } => {
-            cmd::demo::run(ctx, dir.as_deref(), *villages, *households, *seed, *no_run, *clean)
+        Command::Demo {
+            dir,
+            villages,
+            households,
+            seed,
+            no_run,
+            clean,
+        } => {
+            let a = cmd::demo::DemoArgs {
+                dir: dir.as_deref(),
+                villages: *villages,
+                households: *households,
+                seed: *seed,
+                no_run: *no_run,
+                clean: *clean,
+            };
+            cmd::demo::run(ctx, &a)
         }
     }
 }
 
 fn chain(e: &anyhow::Error) -> String {
-    e.chain().map(|c| c.to_string()).collect::<Vec<_>>().join(": ")
+    e.chain()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
 }

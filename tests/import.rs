@@ -8,7 +8,9 @@ use harness::{fixture, Town};
 
 /// A coded value in canonical form, whichever language the sheet used.
 fn canon(col: &str, v: &str) -> String {
-    let Some(c) = Col::all().find(|c| c.en() == col) else { return v.to_string() };
+    let Some(c) = Col::all().find(|c| c.en() == col) else {
+        return v.to_string();
+    };
     match codes::list_for(c).and_then(|l| codes::lookup(l, v)) {
         Some(code) => code.en.to_string(),
         None => v.to_string(),
@@ -25,7 +27,10 @@ fn persons(t: &Town) -> Vec<Vec<(String, String)>> {
             let mut cells: Vec<(String, String)> = r
                 .into_iter()
                 .filter(|(k, _)| !k.starts_with("source_") && k != "village" && k != "备注")
-                .map(|(k, v)| { let v = canon(&k, &v); (k, v) })
+                .map(|(k, v)| {
+                    let v = canon(&k, &v);
+                    (k, v)
+                })
                 .collect();
             cells.sort();
             cells
@@ -47,14 +52,19 @@ fn clean_csv_imports_without_findings() {
     let reg = t.csv("out/register.csv");
     assert_eq!(reg.len(), 9);
     // household-level values are carried to every member
-    let shuanghe: Vec<_> = reg.iter().filter(|r| r["village_code"] == "370323101").collect();
+    let shuanghe: Vec<_> = reg
+        .iter()
+        .filter(|r| r["village_code"] == "370323101")
+        .collect();
     assert_eq!(shuanghe.len(), 4);
     let incomes: BTreeSet<&str> = shuanghe.iter().map(|r| r["net_income"].as_str()).collect();
     assert_eq!(incomes.len(), 1);
     assert!(!incomes.contains(""));
     assert_eq!(reg[0]["source_file"], "applications/clean.csv");
     assert_eq!(reg[0]["source_row"], "2");
-    assert!(t.read("out/journal.jsonl").contains("\"command\":\"import\""));
+    assert!(t
+        .read("out/journal.jsonl")
+        .contains("\"command\":\"import\""));
     assert!(t.exists("out/findings.xlsx"));
 }
 
@@ -63,7 +73,17 @@ fn every_format_gives_the_same_register() {
     let base = Town::with_fixture("clean.csv");
     base.ok(&["import"], 0);
     let expected = persons(&base);
-    for f in ["clean_nobom.csv", "gb18030.csv", "english.csv", "shuffled.csv", "title_merged.xlsx", "plain.xlsx", "plain.xls", "plain.ods", "renamed.csv"] {
+    for f in [
+        "clean_nobom.csv",
+        "gb18030.csv",
+        "english.csv",
+        "shuffled.csv",
+        "title_merged.xlsx",
+        "plain.xlsx",
+        "plain.xls",
+        "plain.ods",
+        "renamed.csv",
+    ] {
         let t = Town::with_fixture(f);
         t.ok(&["import"], 0);
         assert_eq!(persons(&t), expected, "{f}");
@@ -99,11 +119,26 @@ fn every_check_fires_where_the_fixture_says() {
         .map(|f| (f["row"].clone(), f["kind"].clone()))
         .collect();
     let expected: BTreeSet<(String, String)> = [
-        ("2", "id_check_digit"), ("3", "id_birth_date"), ("5", "id_converted"), ("7", "id_placeholder"),
-        ("8", "sex_mismatch"), ("10", "id_duplicate"), ("12", "id_duplicate"), ("13", "no_head"),
-        ("16", "two_heads"), ("17", "size_mismatch"), ("21", "household_cells_disagree"), ("24", "required_empty"),
-        ("25", "code_value"), ("27", "income_not_number"), ("28", "income_disagree"), ("30", "village_unknown"),
-        ("33", "relation_sex"), ("35", "relation_sex"), ("36", "schooling_age"), ("38", "schooling_age"),
+        ("2", "id_check_digit"),
+        ("3", "id_birth_date"),
+        ("5", "id_converted"),
+        ("7", "id_placeholder"),
+        ("8", "sex_mismatch"),
+        ("10", "id_duplicate"),
+        ("12", "id_duplicate"),
+        ("13", "no_head"),
+        ("16", "two_heads"),
+        ("17", "size_mismatch"),
+        ("21", "household_cells_disagree"),
+        ("24", "required_empty"),
+        ("25", "code_value"),
+        ("27", "income_not_number"),
+        ("28", "income_disagree"),
+        ("30", "village_unknown"),
+        ("33", "relation_sex"),
+        ("35", "relation_sex"),
+        ("36", "schooling_age"),
+        ("38", "schooling_age"),
         ("39", "income_negative"),
     ]
     .iter()
@@ -112,7 +147,11 @@ fn every_check_fires_where_the_fixture_says() {
     assert_eq!(found, expected);
     let f = t.csv("out/findings.csv");
     let code = f.iter().find(|f| f["kind"] == "code_value").unwrap();
-    assert!(code["message"].contains("健康/healthy"), "{}", code["message"]);
+    assert!(
+        code["message"].contains("健康/healthy"),
+        "{}",
+        code["message"]
+    );
     assert_eq!(code["column"], "健康状况");
     assert_eq!(code["household"], "13");
     assert_eq!(code["village"], "南庞庄村");
@@ -158,7 +197,10 @@ fn unreadable_files_are_refused_with_their_name() {
         let r = t.ok(&["import"], 1);
         assert!(r.stderr.contains(name), "{name}: {}", r.stderr);
         assert!(r.stderr.contains(words), "{name}: {}", r.stderr);
-        assert!(!t.exists("out/register.csv"), "{name}: a register was written");
+        assert!(
+            !t.exists("out/register.csv"),
+            "{name}: a register was written"
+        );
         let f = t.csv("out/findings.csv");
         assert_eq!(f[0]["kind"], "file_unreadable");
         assert!(f[0]["file"].contains(name));
@@ -193,7 +235,8 @@ fn configuration_problems_exit_2() {
 #[test]
 fn named_files_and_the_village_flag() {
     let t = Town::bare();
-    let body = "户编号,姓名,与户主关系,身份证号,家庭年纯收入\n1,张三,户主,11010519491231002X,3000\n";
+    let body =
+        "户编号,姓名,与户主关系,身份证号,家庭年纯收入\n1,张三,户主,11010519491231002X,3000\n";
     let p = t.path().join("one.csv");
     std::fs::write(&p, body).unwrap();
     t.ok(&["import", "--village", "双河村", p.to_str().unwrap()], 0);

@@ -6,19 +6,39 @@ mod harness;
 use harness::{repo, Town};
 
 const COLS: [&str; 12] = [
-    "village_code", "village", "household_id", "head_name", "size", "per_capita_income", "deprivations", "rank",
-    "decision", "cumulative_persons", "quota", "net_income",
+    "village_code",
+    "village",
+    "household_id",
+    "head_name",
+    "size",
+    "per_capita_income",
+    "deprivations",
+    "rank",
+    "decision",
+    "cumulative_persons",
+    "quota",
+    "net_income",
 ];
 
 fn expected() -> Vec<Vec<String>> {
-    let text = std::fs::read_to_string(repo().join("tests/data/expected-primary-list.csv")).unwrap();
-    let body: String = text.lines().filter(|l| !l.starts_with('#')).map(|l| format!("{l}\n")).collect();
+    let text =
+        std::fs::read_to_string(repo().join("tests/data/expected-primary-list.csv")).unwrap();
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
     let mut rdr = csv::Reader::from_reader(body.as_bytes());
-    rdr.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect()
+    rdr.records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
 }
 
 fn screened(t: &Town) -> Vec<Vec<String>> {
-    t.csv("out/primary-list.csv").iter().map(|r| COLS.iter().map(|c| r[*c].clone()).collect()).collect()
+    t.csv("out/primary-list.csv")
+        .iter()
+        .map(|r| COLS.iter().map(|c| r[*c].clone()).collect())
+        .collect()
 }
 
 fn run_chain(t: &Town) {
@@ -33,15 +53,39 @@ fn example_town_matches_the_list_worked_by_hand() {
     let r = t.ok(&["--json", "screen"], 0);
     assert_eq!(screened(&t), expected());
     let list = t.csv("out/primary-list.csv");
-    let excluded = list.iter().find(|r| r["village"] == "鹿泉村" && r["household_id"] == "5").unwrap();
+    let excluded = list
+        .iter()
+        .find(|r| r["village"] == "鹿泉村" && r["household_id"] == "5")
+        .unwrap();
     assert!(excluded["reason"].contains("城镇商品房") && excluded["reason"].contains("经营企业"));
-    let elim = list.iter().find(|r| r["village"] == "双河村" && r["household_id"] == "11").unwrap();
+    let elim = list
+        .iter()
+        .find(|r| r["village"] == "双河村" && r["household_id"] == "11")
+        .unwrap();
     assert!(elim["reason"].contains("迁往县城"), "{}", elim["reason"]);
-    let above = list.iter().find(|r| r["village"] == "南庞庄村" && r["household_id"] == "5").unwrap();
-    assert_eq!(above["reason"], "per-capita income 3,322.00 ≥ standard 3,322");
-    let over = list.iter().find(|r| r["village"] == "南庞庄村" && r["household_id"] == "6").unwrap();
-    assert!(over["reason"].contains("quota 22") && over["reason"].contains("rank 7"), "{}", over["reason"]);
-    assert_eq!(list.iter().filter(|r| r["income_basis"] == "verified").count(), 2);
+    let above = list
+        .iter()
+        .find(|r| r["village"] == "南庞庄村" && r["household_id"] == "5")
+        .unwrap();
+    assert_eq!(
+        above["reason"],
+        "per-capita income 3,322.00 ≥ standard 3,322"
+    );
+    let over = list
+        .iter()
+        .find(|r| r["village"] == "南庞庄村" && r["household_id"] == "6")
+        .unwrap();
+    assert!(
+        over["reason"].contains("quota 22") && over["reason"].contains("rank 7"),
+        "{}",
+        over["reason"]
+    );
+    assert_eq!(
+        list.iter()
+            .filter(|r| r["income_basis"] == "verified")
+            .count(),
+        2
+    );
 
     let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(j["standard"]["current"], 3322);
@@ -61,12 +105,19 @@ fn example_town_matches_the_list_worked_by_hand() {
 #[test]
 fn policy_skip_admits_the_smaller_household_behind() {
     let t = Town::example();
-    let toml = t.read("campaign.toml").replace("policy = \"stop\"", "policy = \"skip\"");
+    let toml = t
+        .read("campaign.toml")
+        .replace("policy = \"stop\"", "policy = \"skip\"");
     t.write("campaign.toml", &toml);
     run_chain(&t);
     t.ok(&["screen"], 0);
     let list = t.csv("out/primary-list.csv");
-    let get = |hh: &str| list.iter().find(|r| r["village"] == "南庞庄村" && r["household_id"] == hh).unwrap().clone();
+    let get = |hh: &str| {
+        list.iter()
+            .find(|r| r["village"] == "南庞庄村" && r["household_id"] == hh)
+            .unwrap()
+            .clone()
+    };
     assert_eq!(get("6")["decision"], "over_quota");
     assert_eq!(get("10")["decision"], "admitted");
     assert_eq!(get("10")["cumulative_persons"], "21");
@@ -77,7 +128,9 @@ fn policy_skip_admits_the_smaller_household_behind() {
 #[test]
 fn scope_town_pools_the_other_villages() {
     let t = Town::example();
-    let toml = t.read("campaign.toml").replace("scope = \"village\"", "scope = \"town\"");
+    let toml = t
+        .read("campaign.toml")
+        .replace("scope = \"village\"", "scope = \"town\"");
     t.write("campaign.toml", &toml);
     run_chain(&t);
     let r = t.ok(&["--json", "screen"], 0);
@@ -88,7 +141,12 @@ fn scope_town_pools_the_other_villages() {
     assert_eq!(j["pools"][1]["admitted_persons"], 50);
     assert_eq!(j["villages"][2]["pool"], "other");
     let list = t.csv("out/primary-list.csv");
-    let rank = |v: &str, hh: &str| list.iter().find(|r| r["village"] == v && r["household_id"] == hh).unwrap()["rank"].clone();
+    let rank = |v: &str, hh: &str| {
+        list.iter()
+            .find(|r| r["village"] == v && r["household_id"] == hh)
+            .unwrap()["rank"]
+            .clone()
+    };
     assert_eq!(rank("鹿泉村", "1"), "8");
     assert_eq!(rank("南庞庄村", "11"), "9");
     assert_eq!(rank("南庞庄村", "2"), "16");
@@ -108,9 +166,18 @@ fn errors_block_the_list_unless_provisional() {
     assert_eq!(j["provisional"], true);
     let list = t.csv("out/primary-list.csv");
     assert!(list.iter().all(|r| r["list_status"] == "provisional"));
-    let bad = list.iter().find(|r| r["village"] == "双河村" && r["household_id"] == "1" && r["head_name"] != "刘长海").unwrap();
+    let bad = list
+        .iter()
+        .find(|r| {
+            r["village"] == "双河村" && r["household_id"] == "1" && r["head_name"] != "刘长海"
+        })
+        .unwrap();
     assert_eq!(bad["decision"], "invalid");
-    assert!(bad["reason"].contains("check character"), "{}", bad["reason"]);
+    assert!(
+        bad["reason"].contains("check character"),
+        "{}",
+        bad["reason"]
+    );
     assert_eq!(bad["rank"], "");
 }
 
@@ -122,7 +189,12 @@ fn a_survey_of_an_unknown_household_is_a_finding() {
     t.write("survey/survey.csv", &s);
     t.ok(&["import"], 0);
     let r = t.ok(&["survey"], 1);
-    assert!(r.stderr.contains("household 99 of 鹿泉村 is not in the register"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("household 99 of 鹿泉村 is not in the register"),
+        "{}",
+        r.stderr
+    );
     let f = t.csv("out/survey-findings.csv");
     let verdict = f.iter().find(|f| f["kind"] == "survey_verdict").unwrap();
     assert_eq!(verdict["file"], "survey/survey.csv");
@@ -130,7 +202,10 @@ fn a_survey_of_an_unknown_household_is_a_finding() {
     t.ok(&["screen"], 1);
     t.ok(&["screen", "--provisional"], 0);
     let list = t.csv("out/primary-list.csv");
-    let hh2 = list.iter().find(|r| r["village"] == "南庞庄村" && r["household_id"] == "2").unwrap();
+    let hh2 = list
+        .iter()
+        .find(|r| r["village"] == "南庞庄村" && r["household_id"] == "2")
+        .unwrap();
     assert_eq!(hh2["decision"], "invalid");
 }
 
@@ -160,9 +235,16 @@ fn output_does_not_depend_on_row_or_file_order() {
     let mut lines: Vec<&str> = text.lines().collect();
     let header = lines.remove(0);
     lines.reverse();
-    std::fs::write(b.path().join("applications/0-南庞庄村.csv"), format!("{header}\n{}\n", lines.join("\n"))).unwrap();
+    std::fs::write(
+        b.path().join("applications/0-南庞庄村.csv"),
+        format!("{header}\n{}\n", lines.join("\n")),
+    )
+    .unwrap();
     std::fs::remove_file(p).unwrap();
     run_chain(&b);
     b.ok(&["screen"], 0);
-    assert_eq!(a.read("out/primary-list.csv"), b.read("out/primary-list.csv"));
+    assert_eq!(
+        a.read("out/primary-list.csv"),
+        b.read("out/primary-list.csv")
+    );
 }

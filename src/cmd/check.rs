@@ -20,7 +20,8 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     let campaign = ctx.campaign()?;
     let roster = ctx.roster()?;
     let mut report = Report::default();
-    let (households, mut findings) = validate_register(ctx, &campaign, &roster, &mut report, |_, _| {})?;
+    let (households, mut findings) =
+        validate_register(ctx, &campaign, &roster, &mut report, |_, _| {})?;
     let counts = finish(ctx, &campaign, &mut findings, &mut report)?;
     report.json.insert("households".into(), json!(households));
     report.json.insert("findings".into(), counts);
@@ -43,7 +44,11 @@ pub fn validate_register(
             ctx.rel(&path)
         )));
     }
-    report.inputs.extend([path.clone(), ctx.path("campaign.toml"), ctx.path("villages.csv")]);
+    report.inputs.extend([
+        path.clone(),
+        ctx.path("campaign.toml"),
+        ctx.path("villages.csv"),
+    ]);
     let mut rdr = RegisterReader::open(&path)?;
     let extras = rdr.extras.clone();
     let checker = Checker::new(campaign, roster, &extras);
@@ -65,7 +70,12 @@ pub fn validate_register(
 
 /// Sort and write the findings (CSV and workbook), print the summary, set
 /// the exit status; returns the counts for `--json`.
-pub fn finish(ctx: &Ctx, campaign: &Campaign, findings: &mut [Finding], report: &mut Report) -> Result<Value> {
+pub fn finish(
+    ctx: &Ctx,
+    campaign: &Campaign,
+    findings: &mut [Finding],
+    report: &mut Report,
+) -> Result<Value> {
     findings_io::sort(findings);
     let out = ctx.out();
     let csv_path = out.join("findings.csv");
@@ -73,7 +83,10 @@ pub fn finish(ctx: &Ctx, campaign: &Campaign, findings: &mut [Finding], report: 
     findings_io::write_csv(&csv_path, findings)?;
     xlsx::findings::write_findings(&xlsx_path, findings, campaign)?;
     report.outputs.extend([csv_path, xlsx_path.clone()]);
-    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
     let warnings = findings.len() - errors;
     let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
     for f in findings.iter() {
@@ -92,7 +105,10 @@ pub fn finish(ctx: &Ctx, campaign: &Campaign, findings: &mut [Finding], report: 
     }
     if errors > 0 {
         report.exit = 1;
-        ctx.say(format!("the errors are listed in {}: correct the village sheets and import again", ctx.rel(&xlsx_path)));
+        ctx.say(format!(
+            "the errors are listed in {}: correct the village sheets and import again",
+            ctx.rel(&xlsx_path)
+        ));
     }
     Ok(json!({"errors": errors, "warnings": warnings, "by_kind": by_kind}))
 }
@@ -114,5 +130,15 @@ pub fn describe(f: &Finding) -> String {
     } else {
         format!("{} household {}", f.village, f.household)
     };
-    format!("{}: {place}{}{}: {}", f.severity.en(), if place.is_empty() || hh.is_empty() { "" } else { ", " }, hh, f.message)
+    format!(
+        "{}: {place}{}{}: {}",
+        f.severity.en(),
+        if place.is_empty() || hh.is_empty() {
+            ""
+        } else {
+            ", "
+        },
+        hh,
+        f.message
+    )
 }

@@ -14,8 +14,8 @@ use crate::domain::checks::{CampaignChecks, Checker};
 use crate::domain::finding::Finding;
 use crate::domain::register::{group_households, Household, PersonRow};
 use crate::io::application::{find_header, missing_columns, normalise_header, person_rows};
-use crate::io::sheet::{self, Encoding};
 use crate::io::register;
+use crate::io::sheet::{self, Encoding};
 
 /// What one file gave.
 struct FileResult {
@@ -25,12 +25,19 @@ struct FileResult {
     bytes: Vec<u8>,
 }
 
-pub fn run(ctx: &Ctx, files: &[PathBuf], village: Option<&str>, encoding: Option<&str>) -> Result<Report> {
+pub fn run(
+    ctx: &Ctx,
+    files: &[PathBuf],
+    village: Option<&str>,
+    encoding: Option<&str>,
+) -> Result<Report> {
     let campaign = ctx.campaign()?;
     let roster = ctx.roster()?;
     if let Some(v) = village {
         if roster.find(v).is_none() {
-            return Err(config(format!("--village {v}: no such village in villages.csv")));
+            return Err(config(format!(
+                "--village {v}: no such village in villages.csv"
+            )));
         }
     }
     let enc: Option<Encoding> = match encoding {
@@ -41,7 +48,8 @@ pub fn run(ctx: &Ctx, files: &[PathBuf], village: Option<&str>, encoding: Option
     let names: Vec<String> = files.iter().map(|p| ctx.rel(p)).collect();
 
     // The register's extra columns, in order of first appearance.
-    let heads: Vec<Option<Vec<sheet::Sheet>>> = files.par_iter().map(|p| sheet::read_head(p, enc)).collect();
+    let heads: Vec<Option<Vec<sheet::Sheet>>> =
+        files.par_iter().map(|p| sheet::read_head(p, enc)).collect();
     let mut extras: Vec<String> = Vec::new();
     for sheets in heads.iter().flatten() {
         for s in sheets {
@@ -63,7 +71,9 @@ pub fn run(ctx: &Ctx, files: &[PathBuf], village: Option<&str>, encoding: Option
     let (mut n_households, mut n_persons) = (0usize, 0usize);
     let out = ctx.out();
     let register_path = out.join("register.csv");
-    let mut tmp = tempfile::Builder::new().prefix(".fupin-").tempfile_in(ensure(&out)?)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".fupin-")
+        .tempfile_in(ensure(&out)?)?;
     {
         let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
         std::io::Write::write_all(&mut w, b"\xEF\xBB\xBF")?;
@@ -95,7 +105,10 @@ pub fn run(ctx: &Ctx, files: &[PathBuf], village: Option<&str>, encoding: Option
         std::io::Write::flush(&mut w)?;
     }
     findings.extend(global.finish(&roster));
-    let mut report = Report { inputs: files.clone(), ..Default::default() };
+    let mut report = Report {
+        inputs: files.clone(),
+        ..Default::default()
+    };
     report.inputs.push(ctx.path("campaign.toml"));
     report.inputs.push(ctx.path("villages.csv"));
     if !problems.is_empty() {
@@ -105,7 +118,16 @@ pub fn run(ctx: &Ctx, files: &[PathBuf], village: Option<&str>, encoding: Option
             files.len()
         ));
         for p in &problems {
-            ctx.say(format!("  {}{}: {}", p.file, if p.row > 0 { format!(" line {}", p.row) } else { String::new() }, p.message));
+            ctx.say(format!(
+                "  {}{}: {}",
+                p.file,
+                if p.row > 0 {
+                    format!(" line {}", p.row)
+                } else {
+                    String::new()
+                },
+                p.message
+            ));
         }
         findings.extend(problems);
     } else {
@@ -128,7 +150,8 @@ pub fn run(ctx: &Ctx, files: &[PathBuf], village: Option<&str>, encoding: Option
 }
 
 fn ensure(dir: &Path) -> Result<&Path> {
-    std::fs::create_dir_all(dir).map_err(|e| config(format!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| config(format!("cannot create {}: {e}", dir.display())))?;
     Ok(dir)
 }
 
@@ -151,11 +174,23 @@ fn input_files(ctx: &Ctx, files: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files.to_vec())
 }
 
-fn read_one(path: &Path, label: &str, enc: Option<Encoding>, village: Option<&str>, extras: &[String], checker: &Checker) -> FileResult {
+fn read_one(
+    path: &Path,
+    label: &str,
+    enc: Option<Encoding>,
+    village: Option<&str>,
+    extras: &[String],
+    checker: &Checker,
+) -> FileResult {
     let problem = |msg: String| {
         let mut f = Finding::error("file_unreadable", msg);
         f.file = label.to_string();
-        FileResult { problem: Some(f), households: Vec::new(), findings: Vec::new(), bytes: Vec::new() }
+        FileResult {
+            problem: Some(f),
+            households: Vec::new(),
+            findings: Vec::new(),
+            bytes: Vec::new(),
+        }
     };
     let sheets = match sheet::read_file(path, enc) {
         Ok(s) => s,
@@ -168,10 +203,17 @@ fn read_one(path: &Path, label: &str, enc: Option<Encoding>, village: Option<&st
         any_header = true;
         let missing = missing_columns(&map, village.is_some());
         if !missing.is_empty() {
-            let names: Vec<String> = missing.iter().map(|c| format!("{} ({})", c.zh(), c.en())).collect();
+            let names: Vec<String> = missing
+                .iter()
+                .map(|c| format!("{} ({})", c.zh(), c.en()))
+                .collect();
             let mut p = problem(format!(
                 "{}the header on row {} lacks the required column{} {}",
-                if s.name.is_empty() { String::new() } else { format!("sheet {}: ", s.name) },
+                if s.name.is_empty() {
+                    String::new()
+                } else {
+                    format!("sheet {}: ", s.name)
+                },
                 s.rows[map.header_row].line,
                 if names.len() > 1 { "s" } else { "" },
                 names.join(", ")
@@ -185,7 +227,12 @@ fn read_one(path: &Path, label: &str, enc: Option<Encoding>, village: Option<&st
         let slots: Vec<usize> = map
             .extras
             .iter()
-            .map(|(_, l)| extras.iter().position(|e| e == &normalise_header(l)).unwrap_or(usize::MAX))
+            .map(|(_, l)| {
+                extras
+                    .iter()
+                    .position(|e| e == &normalise_header(l))
+                    .unwrap_or(usize::MAX)
+            })
             .collect();
         let mut sheet_rows = person_rows(label, s, &map, &slots, extras.len(), village);
         rows.append(&mut sheet_rows);
@@ -211,5 +258,10 @@ fn read_one(path: &Path, label: &str, enc: Option<Encoding>, village: Option<&st
         households.push((hh, group));
     }
     let bytes = w.into_inner().unwrap_or_default();
-    FileResult { problem: None, households, findings, bytes }
+    FileResult {
+        problem: None,
+        households,
+        findings,
+        bytes,
+    }
 }

@@ -10,14 +10,20 @@ use crate::domain::{campaign, roster};
 use crate::io::atomic;
 
 pub fn run(ctx: &Ctx, dir: Option<&Path>) -> Result<Report> {
-    let dir = dir.map(|d| ctx.dir.join(d)).unwrap_or_else(|| ctx.dir.clone());
+    let dir = dir
+        .map(|d| ctx.dir.join(d))
+        .unwrap_or_else(|| ctx.dir.clone());
     let toml = dir.join("campaign.toml");
     if toml.exists() {
-        return Err(config(format!("{} already exists: init never overwrites a campaign", toml.display())));
+        return Err(config(format!(
+            "{} already exists: init never overwrites a campaign",
+            toml.display()
+        )));
     }
     let mut report = Report::default();
     for sub in ["applications", "survey", "appraisal", "review", "out"] {
-        std::fs::create_dir_all(dir.join(sub)).map_err(|e| config(format!("cannot create {}: {e}", dir.join(sub).display())))?;
+        std::fs::create_dir_all(dir.join(sub))
+            .map_err(|e| config(format!("cannot create {}: {e}", dir.join(sub).display())))?;
     }
     atomic::write_bytes(&toml, campaign::DEFAULT_TOML.as_bytes())?;
     report.outputs.push(toml);

@@ -96,15 +96,20 @@ impl Ctx {
                 self.dir.display()
             )));
         }
-        let text = std::fs::read_to_string(&p).map_err(|e| config(format!("{}: cannot read: {e}", p.display())))?;
+        let text = std::fs::read_to_string(&p)
+            .map_err(|e| config(format!("{}: cannot read: {e}", p.display())))?;
         Campaign::from_toml(&text).map_err(|e| config(format!("{}: {e}", p.display())))
     }
 
     /// `villages.csv`; any problem is a configuration error.
     pub fn roster(&self) -> Result<Roster> {
         let p = self.path("villages.csv");
-        let sheets = sheet::read_file(&p, None).map_err(|e| config(format!("{}: {e}", p.display())))?;
-        let rows = &sheets.first().ok_or_else(|| config(format!("{}: no rows", p.display())))?.rows;
+        let sheets =
+            sheet::read_file(&p, None).map_err(|e| config(format!("{}: {e}", p.display())))?;
+        let rows = &sheets
+            .first()
+            .ok_or_else(|| config(format!("{}: no rows", p.display())))?
+            .rows;
         let Some((head, rest)) = rows.split_first() else {
             return Err(config(format!("{}: the file has no header", p.display())));
         };
@@ -118,11 +123,53 @@ impl Ctx {
     }
 }
 
+/// Journal a stage run from inside another command (`demo`, `run`) and
+/// report its failure; returns its exit status.
+pub fn finish_stage(ctx: &Ctx, name: &str, args: &[&str], result: &Result<Report>) -> i32 {
+    let (code, report) = match result {
+        Ok(r) => (r.exit, Some(r)),
+        Err(e) => {
+            let code = e.downcast_ref::<Failure>().map(Failure::code).unwrap_or(2);
+            eprintln!("fupin {name}: {e:#}");
+            (code, None)
+        }
+    };
+    let empty = Report::default();
+    let report = report.unwrap_or(&empty);
+    let args: Vec<String> = std::iter::once(name.to_string())
+        .chain(args.iter().map(|s| s.to_string()))
+        .collect();
+    journal_line(ctx, name, &args, report, code);
+    code
+}
+
+/// Append the command's line to `out/journal.jsonl` when DIR is a campaign.
+pub fn journal_line(ctx: &Ctx, name: &str, args: &[String], report: &Report, code: i32) {
+    if !ctx.path("campaign.toml").exists() {
+        return;
+    }
+    let counts = Value::Object(report.json.clone());
+    let entry = crate::io::journal::entry(
+        name,
+        args,
+        &ctx.dir,
+        &report.inputs,
+        &report.outputs,
+        code,
+        &counts,
+    );
+    if let Err(e) = crate::io::journal::append(&ctx.out(), &entry) {
+        eprintln!("fupin {name}: cannot write the journal: {e}");
+    }
+}
+
 /// The files of an input folder that fupin should read: not hidden, not an
 /// office lock file (`~$…`), sorted by name.
 pub fn folder_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut v = Vec::new();
-    for e in std::fs::read_dir(dir).with_context(|| format!("cannot read folder {}", dir.display()))? {
+    for e in
+        std::fs::read_dir(dir).with_context(|| format!("cannot read folder {}", dir.display()))?
+    {
         let e = e?;
         let name = e.file_name().to_string_lossy().to_string();
         if name.starts_with('.') || name.starts_with("~$") || !e.file_type()?.is_file() {

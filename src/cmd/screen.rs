@@ -12,13 +12,28 @@ use super::{check, config, data, survey, Ctx, Report};
 use crate::domain::campaign::Scope;
 use crate::domain::finding::Severity;
 use crate::domain::register::Household;
-use crate::domain::screen::{screen, Decision, PrimaryList};
 use crate::domain::roster::Roster;
+use crate::domain::screen::{screen, Decision, PrimaryList};
 use crate::io::{csvout, xlsx};
 
 pub const HEADER: [&str; 17] = [
-    "village_code", "village", "household_id", "head_name", "size", "net_income", "income_basis", "per_capita_income",
-    "deprivations", "deprivation_detail", "rank", "decision", "reason", "cumulative_persons", "quota", "pool", "list_status",
+    "village_code",
+    "village",
+    "household_id",
+    "head_name",
+    "size",
+    "net_income",
+    "income_basis",
+    "per_capita_income",
+    "deprivations",
+    "deprivation_detail",
+    "rank",
+    "decision",
+    "reason",
+    "cumulative_persons",
+    "quota",
+    "pool",
+    "list_status",
 ];
 
 pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
@@ -27,12 +42,16 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
     let standard = campaign.current_standard().map_err(config)?;
     let mut report = Report::default();
     let mut households: Vec<Household> = Vec::new();
-    let (_, findings) = check::validate_register(ctx, &campaign, &roster, &mut report, |hh, _| households.push(hh))?;
+    let (_, findings) = check::validate_register(ctx, &campaign, &roster, &mut report, |hh, _| {
+        households.push(hh)
+    })?;
 
     let survey_csv = ctx.out().join("survey.csv");
     let (survey_map, survey_invalid) = if survey_csv.exists() {
         if modified(&survey_csv) < modified(&ctx.out().join("register.csv")) {
-            return Err(data("out/survey.csv is older than out/register.csv: run `fupin survey` again"));
+            return Err(data(
+                "out/survey.csv is older than out/register.csv: run `fupin survey` again",
+            ));
         }
         report.inputs.push(survey_csv.clone());
         survey::load(&survey_csv)?
@@ -44,17 +63,30 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
     // Households with an error finding, by (village, household number).
     let mut index: HashMap<(String, String), Vec<usize>> = HashMap::new();
     for (i, hh) in households.iter().enumerate() {
-        index.entry((hh.village_name.clone(), hh.household_id.clone())).or_default().push(i);
+        index
+            .entry((hh.village_name.clone(), hh.household_id.clone()))
+            .or_default()
+            .push(i);
     }
     let mut invalid: HashMap<usize, String> = HashMap::new();
-    let errors: Vec<_> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
+    let errors: Vec<_> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
     for f in &errors {
-        for &i in index.get(&(f.village.clone(), f.household.clone())).into_iter().flatten() {
+        for &i in index
+            .get(&(f.village.clone(), f.household.clone()))
+            .into_iter()
+            .flatten()
+        {
             invalid.entry(i).or_insert_with(|| f.message.clone());
         }
     }
     for ((code, hh), msg) in &survey_invalid {
-        let name = roster.find(code).map(|v| v.1.name.clone()).unwrap_or_default();
+        let name = roster
+            .find(code)
+            .map(|v| v.1.name.clone())
+            .unwrap_or_default();
         for &i in index.get(&(name, hh.clone())).into_iter().flatten() {
             invalid.entry(i).or_insert_with(|| format!("survey: {msg}"));
         }
@@ -76,11 +108,22 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
         return Ok(report);
     }
     let provisional = provisional && n_errors > 0;
-    let list = screen(&campaign, &roster, standard, households, &invalid, &survey_map);
+    let list = screen(
+        &campaign,
+        &roster,
+        standard,
+        households,
+        &invalid,
+        &survey_map,
+    );
 
     let out = ctx.out();
     let csv_path = out.join("primary-list.csv");
-    csvout::write_csv(&csv_path, &HEADER, rows(&list, &roster, &campaign.scale.scope, provisional))?;
+    csvout::write_csv(
+        &csv_path,
+        &HEADER,
+        rows(&list, &roster, &campaign.scale.scope, provisional),
+    )?;
     let xlsx_path = out.join("primary-list.xlsx");
     xlsx::primary::write_primary(&xlsx_path, &list, &roster, &campaign, provisional)?;
     report.outputs.extend([csv_path, xlsx_path]);
@@ -107,7 +150,9 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
 }
 
 fn modified(p: &std::path::Path) -> std::time::SystemTime {
-    std::fs::metadata(p).and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH)
+    std::fs::metadata(p)
+        .and_then(|m| m.modified())
+        .unwrap_or(std::time::UNIX_EPOCH)
 }
 
 fn count_survey_errors(ctx: &Ctx) -> Result<usize> {
@@ -125,7 +170,12 @@ fn count_survey_errors(ctx: &Ctx) -> Result<usize> {
     Ok(n)
 }
 
-fn rows<'a>(list: &'a PrimaryList, roster: &'a Roster, scope: &'a Scope, provisional: bool) -> impl Iterator<Item = Vec<String>> + 'a {
+fn rows<'a>(
+    list: &'a PrimaryList,
+    roster: &'a Roster,
+    scope: &'a Scope,
+    provisional: bool,
+) -> impl Iterator<Item = Vec<String>> + 'a {
     list.lines.iter().map(move |l| {
         let h = &l.household;
         let pool = match (scope, list.pools.get(l.pool)) {
@@ -141,15 +191,27 @@ fn rows<'a>(list: &'a PrimaryList, roster: &'a Roster, scope: &'a Scope, provisi
             h.head_name.clone(),
             h.size.to_string(),
             l.net_income.map(|f| f.plain()).unwrap_or_default(),
-            if l.net_income.is_none() { String::new() } else if l.verified { "verified".into() } else { "declared".into() },
+            if l.net_income.is_none() {
+                String::new()
+            } else if l.verified {
+                "verified".into()
+            } else {
+                "declared".into()
+            },
             l.per_capita().map(|f| f.plain()).unwrap_or_default(),
             h.deprivations.count().to_string(),
             h.deprivations.label(),
             l.rank.map(|r| r.to_string()).unwrap_or_default(),
             l.decision.en().into(),
             l.reason.clone(),
-            l.cumulative_persons.map(|c| c.to_string()).unwrap_or_default(),
-            if h.village.is_some() { l.quota.to_string() } else { String::new() },
+            l.cumulative_persons
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            if h.village.is_some() {
+                l.quota.to_string()
+            } else {
+                String::new()
+            },
             pool,
             if provisional { "provisional" } else { "final" }.into(),
         ]
@@ -157,11 +219,19 @@ fn rows<'a>(list: &'a PrimaryList, roster: &'a Roster, scope: &'a Scope, provisi
 }
 
 /// The `--json` object of DESIGN 5.
-pub fn summarise(list: &PrimaryList, roster: &Roster, campaign: &crate::domain::campaign::Campaign, provisional: bool) -> Value {
+pub fn summarise(
+    list: &PrimaryList,
+    roster: &Roster,
+    campaign: &crate::domain::campaign::Campaign,
+    provisional: bool,
+) -> Value {
     let n = roster.villages.len();
-    let (mut applicants, mut eligible, mut adm_h, mut adm_p) = (vec![0u64; n], vec![0u64; n], vec![0u64; n], vec![0u64; n]);
+    let (mut applicants, mut eligible, mut adm_h, mut adm_p) =
+        (vec![0u64; n], vec![0u64; n], vec![0u64; n], vec![0u64; n]);
     for l in &list.lines {
-        let Some(v) = l.household.village else { continue };
+        let Some(v) = l.household.village else {
+            continue;
+        };
         applicants[v] += 1;
         if l.rank.is_some() {
             eligible[v] += 1;

@@ -21,15 +21,43 @@ use crate::io::table::{read_table, Field};
 use crate::io::{csvout, findings as findings_io, sheet};
 
 const FIELDS: [Field; 5] = [
-    Field { zh: "村", en: "village", required: true },
-    Field { zh: "户编号", en: "household_id", required: true },
-    Field { zh: "核实家庭年纯收入", en: "verified_net_income", required: false },
-    Field { zh: "核实结论", en: "verdict", required: true },
-    Field { zh: "剔除原因", en: "reason", required: false },
+    Field {
+        zh: "村",
+        en: "village",
+        required: true,
+    },
+    Field {
+        zh: "户编号",
+        en: "household_id",
+        required: true,
+    },
+    Field {
+        zh: "核实家庭年纯收入",
+        en: "verified_net_income",
+        required: false,
+    },
+    Field {
+        zh: "核实结论",
+        en: "verdict",
+        required: true,
+    },
+    Field {
+        zh: "剔除原因",
+        en: "reason",
+        required: false,
+    },
 ];
 
 pub const HEADER: [&str; 9] = [
-    "village_code", "village", "household_id", "verdict", "verified_net_income", "reason", "source_file", "source_sheet", "source_row",
+    "village_code",
+    "village",
+    "household_id",
+    "verdict",
+    "verified_net_income",
+    "reason",
+    "source_file",
+    "source_sheet",
+    "source_row",
 ];
 
 pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
@@ -37,26 +65,40 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
     let roster = ctx.roster()?;
     let register = ctx.out().join("register.csv");
     if !register.exists() {
-        return Err(data("out/register.csv does not exist yet: run `fupin import` first"));
+        return Err(data(
+            "out/register.csv does not exist yet: run `fupin import` first",
+        ));
     }
     let files = if files.is_empty() {
         let dir = ctx.path("survey");
         if !dir.is_dir() {
-            return Err(config(format!("{} has no survey/ folder: put the survey result sheets there, or name the files", ctx.dir.display())));
+            return Err(config(format!(
+                "{} has no survey/ folder: put the survey result sheets there, or name the files",
+                ctx.dir.display()
+            )));
         }
         folder_files(&dir)?
     } else {
         files.to_vec()
     };
-    let mut report = Report { inputs: files.clone(), ..Default::default() };
-    report.inputs.extend([register.clone(), ctx.path("villages.csv")]);
+    let mut report = Report {
+        inputs: files.clone(),
+        ..Default::default()
+    };
+    report
+        .inputs
+        .extend([register.clone(), ctx.path("villages.csv")]);
 
     // Households of the register, by (village code, household number).
     let mut known: BTreeMap<(usize, String), bool> = BTreeMap::new();
     let mut rdr = RegisterReader::open(&register)?;
     while let Some(rows) = rdr.next_file()? {
         for r in rows {
-            let v = roster.find(if r.village_code.is_empty() { r.get(Col::Village) } else { &r.village_code });
+            let v = roster.find(if r.village_code.is_empty() {
+                r.get(Col::Village)
+            } else {
+                &r.village_code
+            });
             if let Some((i, _)) = v {
                 known.insert((i, r.get(Col::HouseholdId).to_string()), false);
             }
@@ -88,18 +130,39 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
             };
             any = true;
             for row in rows {
-                let src = Source { file: label.clone(), sheet: s.name.clone(), row: row.line };
-                apply_row(&roster, &mut known, &mut results, &mut invalid, &mut findings, &row.cells, src);
+                let src = Source {
+                    file: label.clone(),
+                    sheet: s.name.clone(),
+                    row: row.line,
+                };
+                apply_row(
+                    &roster,
+                    &mut known,
+                    &mut results,
+                    &mut invalid,
+                    &mut findings,
+                    &row.cells,
+                    src,
+                );
             }
         }
         if !any {
-            findings.push(file_finding(&label, "", "no survey table: a header row with 村, 户编号 and 核实结论 was not found".into()));
+            findings.push(file_finding(
+                &label,
+                "",
+                "no survey table: a header row with 村, 户编号 and 核实结论 was not found".into(),
+            ));
         }
     }
     for ((v, hh), seen) in &known {
         if !seen {
-            findings.push(Finding::warning("survey_not_covered", "the survey sheets do not cover this household: its declared values are kept")
-                .household(&roster.villages[*v].name, hh));
+            findings.push(
+                Finding::warning(
+                    "survey_not_covered",
+                    "the survey sheets do not cover this household: its declared values are kept",
+                )
+                .household(&roster.villages[*v].name, hh),
+            );
         }
     }
     let mut lines: Vec<Vec<String>> = results
@@ -107,7 +170,10 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
         .map(|r| {
             vec![
                 r.village_code.clone(),
-                roster.find(&r.village_code).map(|v| v.1.name.clone()).unwrap_or_default(),
+                roster
+                    .find(&r.village_code)
+                    .map(|v| v.1.name.clone())
+                    .unwrap_or_default(),
                 r.household_id.clone(),
                 r.verdict.en().into(),
                 r.verified_net_income.map(|f| f.plain()).unwrap_or_default(),
@@ -119,11 +185,32 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
         })
         .chain(invalid.iter().map(|(v, hh, msg, src)| {
             let village = &roster.villages[*v];
-            vec![village.code.clone(), village.name.clone(), hh.clone(), "invalid".into(), String::new(), msg.clone(), src.file.clone(), src.sheet.clone(), src.row.to_string()]
+            vec![
+                village.code.clone(),
+                village.name.clone(),
+                hh.clone(),
+                "invalid".into(),
+                String::new(),
+                msg.clone(),
+                src.file.clone(),
+                src.sheet.clone(),
+                src.row.to_string(),
+            ]
         }))
         .collect();
-    let order = |code: &str| roster.villages.iter().position(|v| v.code == code).unwrap_or(usize::MAX);
-    lines.sort_by(|a, b| order(&a[0]).cmp(&order(&b[0])).then_with(|| natural_cmp(&a[2], &b[2])).then_with(|| a[3].cmp(&b[3])));
+    let order = |code: &str| {
+        roster
+            .villages
+            .iter()
+            .position(|v| v.code == code)
+            .unwrap_or(usize::MAX)
+    };
+    lines.sort_by(|a, b| {
+        order(&a[0])
+            .cmp(&order(&b[0]))
+            .then_with(|| natural_cmp(&a[2], &b[2]))
+            .then_with(|| a[3].cmp(&b[3]))
+    });
     let out = ctx.out();
     let survey_csv = out.join("survey.csv");
     csvout::write_csv(&survey_csv, &HEADER, lines)?;
@@ -132,10 +219,22 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
     findings_io::write_csv(&findings_csv, &findings)?;
     report.outputs.extend([survey_csv, findings_csv]);
 
-    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
-    let eliminated = results.values().filter(|r| r.verdict == Verdict::Eliminate).count();
-    let verified = results.values().filter(|r| r.verified_net_income.is_some()).count();
-    let uncovered = findings.iter().filter(|f| f.kind == "survey_not_covered").count();
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let eliminated = results
+        .values()
+        .filter(|r| r.verdict == Verdict::Eliminate)
+        .count();
+    let verified = results
+        .values()
+        .filter(|r| r.verified_net_income.is_some())
+        .count();
+    let uncovered = findings
+        .iter()
+        .filter(|f| f.kind == "survey_not_covered")
+        .count();
     ctx.say(format!(
         "survey: {} households surveyed, {verified} with a verified income, {eliminated} eliminated; {uncovered} not covered; {errors} errors",
         results.len()
@@ -171,23 +270,49 @@ fn apply_row(
     cells: &[String],
     src: Source,
 ) {
-    let (village, hh, income, verdict, reason) = (&cells[0], &cells[1], &cells[2], &cells[3], &cells[4]);
+    let (village, hh, income, verdict, reason) =
+        (&cells[0], &cells[1], &cells[2], &cells[3], &cells[4]);
     let Some((vi, v)) = roster.find(village) else {
-        findings.push(Finding::error("survey_unknown_household", format!("village {village:?} is not in the roster")).at(&src).column("村").household(village, hh));
+        findings.push(
+            Finding::error(
+                "survey_unknown_household",
+                format!("village {village:?} is not in the roster"),
+            )
+            .at(&src)
+            .column("村")
+            .household(village, hh),
+        );
         return;
     };
     let key = (vi, hh.clone());
     let Some(seen) = known.get_mut(&key) else {
-        findings.push(Finding::error("survey_unknown_household", format!("household {hh} of {} is not in the register", v.name)).at(&src).column("户编号").household(&v.name, hh));
+        findings.push(
+            Finding::error(
+                "survey_unknown_household",
+                format!("household {hh} of {} is not in the register", v.name),
+            )
+            .at(&src)
+            .column("户编号")
+            .household(&v.name, hh),
+        );
         return;
     };
     *seen = true;
     let mut bad = |kind: &'static str, col: &str, msg: String| {
-        findings.push(Finding::error(kind, msg.clone()).at(&src).column(col).household(&v.name, hh));
+        findings.push(
+            Finding::error(kind, msg.clone())
+                .at(&src)
+                .column(col)
+                .household(&v.name, hh),
+        );
         invalid.push((vi, hh.clone(), msg, src.clone()));
     };
     let Some(verdict) = Verdict::parse(verdict) else {
-        bad("survey_verdict", "核实结论", format!("verdict {verdict:?} is neither 通过 (pass) nor 剔除 (eliminate)"));
+        bad(
+            "survey_verdict",
+            "核实结论",
+            format!("verdict {verdict:?} is neither 通过 (pass) nor 剔除 (eliminate)"),
+        );
         return;
     };
     let verified = if income.is_empty() {
@@ -196,16 +321,33 @@ fn apply_row(
         match parse_money(income) {
             Ok(m) => Some(m),
             Err(_) => {
-                bad("survey_value", "核实家庭年纯收入", format!("verified income {income:?} is not a number"));
+                bad(
+                    "survey_value",
+                    "核实家庭年纯收入",
+                    format!("verified income {income:?} is not a number"),
+                );
                 return;
             }
         }
     };
-    let r = SurveyResult { village_code: v.code.clone(), household_id: hh.clone(), verdict, verified_net_income: verified, reason: reason.clone(), src: src.clone() };
+    let r = SurveyResult {
+        village_code: v.code.clone(),
+        household_id: hh.clone(),
+        verdict,
+        verified_net_income: verified,
+        reason: reason.clone(),
+        src: src.clone(),
+    };
     if let Some(prev) = results.get(&key) {
         if (prev.verdict, prev.verified_net_income) != (r.verdict, r.verified_net_income) {
-            bad("survey_value", "户编号", format!(
-                "household {hh} is surveyed twice with different results (also {} row {})", prev.src.file, prev.src.row));
+            bad(
+                "survey_value",
+                "户编号",
+                format!(
+                    "household {hh} is surveyed twice with different results (also {} row {})",
+                    prev.src.file, prev.src.row
+                ),
+            );
         }
         return;
     }
@@ -232,14 +374,36 @@ pub fn load(path: &std::path::Path) -> Result<(SurveyMap, SurveyInvalid)> {
                 invalid.push((key, g(5)));
                 continue;
             }
-            v => Verdict::parse(v).ok_or_else(|| data(format!("{}: verdict {v:?} is not one fupin wrote", path.display())))?,
+            v => Verdict::parse(v).ok_or_else(|| {
+                data(format!(
+                    "{}: verdict {v:?} is not one fupin wrote",
+                    path.display()
+                ))
+            })?,
         };
-        let verified = match g(4).as_str() {
-            "" => None,
-            s => Some(parse_money(s).map_err(|_| data(format!("{}: income {s:?} is not a number", path.display())))?),
+        let verified =
+            match g(4).as_str() {
+                "" => None,
+                s => Some(parse_money(s).map_err(|_| {
+                    data(format!("{}: income {s:?} is not a number", path.display()))
+                })?),
+            };
+        let src = Source {
+            file: g(6),
+            sheet: g(7),
+            row: g(8).parse().unwrap_or(0),
         };
-        let src = Source { file: g(6), sheet: g(7), row: g(8).parse().unwrap_or(0) };
-        map.insert(key.clone(), SurveyResult { village_code: key.0, household_id: key.1, verdict, verified_net_income: verified, reason: g(5), src });
+        map.insert(
+            key.clone(),
+            SurveyResult {
+                village_code: key.0,
+                household_id: key.1,
+                verdict,
+                verified_net_income: verified,
+                reason: g(5),
+                src,
+            },
+        );
     }
     Ok((map, invalid))
 }

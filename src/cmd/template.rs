@@ -12,16 +12,25 @@ pub fn run(ctx: &Ctx, village: Option<&str>) -> Result<Report> {
     let campaign = ctx.campaign()?;
     let roster = ctx.roster()?;
     let villages: Vec<_> = match village {
-        Some(v) => vec![roster.find(v).ok_or_else(|| config(format!("--village {v}: no such village in villages.csv")))?.1.clone()],
+        Some(v) => vec![roster
+            .find(v)
+            .ok_or_else(|| config(format!("--village {v}: no such village in villages.csv")))?
+            .1
+            .clone()],
         None => roster.villages.clone(),
     };
     let mut report = Report::default();
-    report.inputs.extend([ctx.path("campaign.toml"), ctx.path("villages.csv")]);
+    report
+        .inputs
+        .extend([ctx.path("campaign.toml"), ctx.path("villages.csv")]);
     let dir = ctx.path("applications");
     for v in &villages {
         let p = dir.join(format!("{}-{}.xlsx", v.code, v.name));
         if p.exists() {
-            ctx.say(format!("{} exists: left as it is (a template never overwrites a sheet)", ctx.rel(&p)));
+            ctx.say(format!(
+                "{} exists: left as it is (a template never overwrites a sheet)",
+                ctx.rel(&p)
+            ));
             continue;
         }
         xlsx::template::write_template(&p, v, &campaign)?;

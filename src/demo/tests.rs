@@ -437,30 +437,3 @@ fn errors_with_a_single_csv_village_stay_apart() {
     assert_eq!(seen.values().filter(|&&n| n == 2).count(), 1, "{errors}");
     assert_eq!(errors.lines().count(), 2 + 8, "{errors}");
 }
-
-/// `cargo test --release --lib demo::tests::a_million_households -- --ignored --nocapture`
-#[test]
-#[ignore]
-fn a_million_households() {
-    let tmp = tempfile::tempdir().unwrap();
-    let opts = DemoOptions {
-        villages: 1000,
-        households: 1_000_000,
-        ..DemoOptions::default()
-    };
-    let t = std::time::Instant::now();
-    let s = generate(tmp.path(), &opts).unwrap();
-    let bytes: u64 = s
-        .files
-        .iter()
-        .map(|f| std::fs::metadata(f).unwrap().len())
-        .sum();
-    eprintln!(
-        "{} households, {} persons, {} files, {} MB in {:.2?}",
-        s.households,
-        s.persons,
-        s.files.len(),
-        bytes >> 20,
-        t.elapsed()
-    );
-}

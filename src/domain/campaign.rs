@@ -27,7 +27,11 @@ pub struct CampaignSection {
 
 impl Default for CampaignSection {
     fn default() -> Self {
-        CampaignSection { county: String::new(), town: String::new(), year: 2015 }
+        CampaignSection {
+            county: String::new(),
+            town: String::new(),
+            year: 2015,
+        }
     }
 }
 
@@ -78,7 +82,12 @@ pub struct ScaleSection {
 
 impl Default for ScaleSection {
     fn default() -> Self {
-        ScaleSection { key_rate: 0.5, other_rate: 0.05, scope: Scope::Village, policy: Policy::Stop }
+        ScaleSection {
+            key_rate: 0.5,
+            other_rate: 0.05,
+            scope: Scope::Village,
+            policy: Policy::Stop,
+        }
     }
 }
 
@@ -92,7 +101,11 @@ pub struct AppraisalSection {
 
 impl Default for AppraisalSection {
     fn default() -> Self {
-        AppraisalSection { quorum_small: 20, quorum_large: 30, large_village: 1000 }
+        AppraisalSection {
+            quorum_small: 20,
+            quorum_large: 30,
+            large_village: 1000,
+        }
     }
 }
 
@@ -108,7 +121,13 @@ pub struct PublicitySection {
 
 impl Default for PublicitySection {
     fn default() -> Self {
-        PublicitySection { village_days: 7, town_days: 7, county_days: 5, show_income: false, contact: String::new() }
+        PublicitySection {
+            village_days: 7,
+            town_days: 7,
+            county_days: 5,
+            show_income: false,
+            contact: String::new(),
+        }
     }
 }
 
@@ -121,7 +140,9 @@ pub struct ExclusionsSection {
 impl Default for ExclusionsSection {
     fn default() -> Self {
         ExclusionsSection {
-            flags: ["财政供养人员", "拥有车辆", "城镇商品房", "经营企业"].map(String::from).to_vec(),
+            flags: ["财政供养人员", "拥有车辆", "城镇商品房", "经营企业"]
+                .map(String::from)
+                .to_vec(),
         }
     }
 }
@@ -163,13 +184,19 @@ impl Campaign {
         if !(0.0..=1.0).contains(&s.near_standard_band) {
             return Err("[standard] near_standard_band must lie between 0 and 1".into());
         }
-        for (name, r) in [("key_rate", self.scale.key_rate), ("other_rate", self.scale.other_rate)] {
+        for (name, r) in [
+            ("key_rate", self.scale.key_rate),
+            ("other_rate", self.scale.other_rate),
+        ] {
             if !(0.0..=1.0).contains(&r) {
                 return Err(format!("[scale] {name} must lie between 0 and 1, not {r}"));
             }
         }
         if !(1900..=2100).contains(&self.campaign.year) {
-            return Err(format!("[campaign] year {} is not a plausible year", self.campaign.year));
+            return Err(format!(
+                "[campaign] year {} is not a plausible year",
+                self.campaign.year
+            ));
         }
         self.current_standard().map(|_| ())
     }
@@ -268,7 +295,10 @@ mod tests {
         assert_eq!(c.current_standard(), Ok(3322));
         assert_eq!(c.scale.policy, Policy::Stop);
         assert_eq!(c.exclusions.flags.len(), 4);
-        assert_eq!(Campaign::from_toml("").unwrap().current_standard(), Ok(3322));
+        assert_eq!(
+            Campaign::from_toml("").unwrap().current_standard(),
+            Ok(3322)
+        );
     }
 
     #[test]
@@ -282,7 +312,9 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_wrong_types() {
-        assert!(Campaign::from_toml("[scale]\nquota = 3\n").unwrap_err().contains("unknown field"));
+        assert!(Campaign::from_toml("[scale]\nquota = 3\n")
+            .unwrap_err()
+            .contains("unknown field"));
         assert!(Campaign::from_toml("[campaign]\nyear = \"x\"\n").is_err());
         assert!(Campaign::from_toml("[scale]\npolicy = \"jump\"\n").is_err());
     }

@@ -80,9 +80,19 @@ impl<'a> Checker<'a> {
         let mut sexes: Vec<Option<Sex>> = Vec::with_capacity(rows.len());
         let mut ages: Vec<Option<i32>> = Vec::with_capacity(rows.len());
         for row in rows.iter_mut() {
-            for spec in COLUMNS.iter().filter(|s| s.required && s.col != Col::Village) {
+            for spec in COLUMNS
+                .iter()
+                .filter(|s| s.required && s.col != Col::Village)
+            {
                 if row.get(spec.col).is_empty() {
-                    f.push(at(Finding::error("required_empty", format!("{} ({}) is empty", spec.zh, spec.en)), row, spec.col));
+                    f.push(at(
+                        Finding::error(
+                            "required_empty",
+                            format!("{} ({}) is empty", spec.zh, spec.en),
+                        ),
+                        row,
+                        spec.col,
+                    ));
                 }
             }
             for spec in COLUMNS {
@@ -92,8 +102,18 @@ impl<'a> Checker<'a> {
                 }
                 if let Some(list) = codes::list_for(spec.col) {
                     if codes::lookup(list, v).is_none() {
-                        f.push(at(Finding::error("code_value", format!(
-                            "{} {v:?} is not one of the accepted values: {}", spec.zh, codes::accepted(list))), row, spec.col));
+                        f.push(at(
+                            Finding::error(
+                                "code_value",
+                                format!(
+                                    "{} {v:?} is not one of the accepted values: {}",
+                                    spec.zh,
+                                    codes::accepted(list)
+                                ),
+                            ),
+                            row,
+                            spec.col,
+                        ));
                     }
                 }
             }
@@ -101,8 +121,18 @@ impl<'a> Checker<'a> {
             let sex = id.as_ref().map(|i| i.sex());
             if let (Some(s), Some(code)) = (sex, codes::lookup(codes::SEX, row.get(Col::Sex))) {
                 if sex_en(s) != code.en {
-                    f.push(at(Finding::warning("sex_mismatch", format!(
-                        "sex {} disagrees with the ID number, which gives {}", row.get(Col::Sex), sex_zh(s))), row, Col::Sex));
+                    f.push(at(
+                        Finding::warning(
+                            "sex_mismatch",
+                            format!(
+                                "sex {} disagrees with the ID number, which gives {}",
+                                row.get(Col::Sex),
+                                sex_zh(s)
+                            ),
+                        ),
+                        row,
+                        Col::Sex,
+                    ));
                 }
             }
             sexes.push(sex);
@@ -112,13 +142,34 @@ impl<'a> Checker<'a> {
         let heads: Vec<usize> = (0..rows.len()).filter(|&i| is_head(&rows[i])).collect();
         match heads.len() {
             1 => hh.head_name = rows[heads[0]].get(Col::Name).to_string(),
-            0 => f.push(at(Finding::error("no_head", format!(
-                "household {} has no head (户主) among its {} persons", hh.household_id, rows.len())), &rows[0], Col::Relation)),
+            0 => f.push(at(
+                Finding::error(
+                    "no_head",
+                    format!(
+                        "household {} has no head (户主) among its {} persons",
+                        hh.household_id,
+                        rows.len()
+                    ),
+                ),
+                &rows[0],
+                Col::Relation,
+            )),
             n => {
                 hh.head_name = rows[heads[0]].get(Col::Name).to_string();
-                let lines: Vec<String> = heads.iter().map(|&i| rows[i].src.row.to_string()).collect();
-                f.push(at(Finding::error("two_heads", format!(
-                    "household {} has {n} heads (户主), on rows {}", hh.household_id, lines.join(", "))), &rows[heads[1]], Col::Relation));
+                let lines: Vec<String> =
+                    heads.iter().map(|&i| rows[i].src.row.to_string()).collect();
+                f.push(at(
+                    Finding::error(
+                        "two_heads",
+                        format!(
+                            "household {} has {n} heads (户主), on rows {}",
+                            hh.household_id,
+                            lines.join(", ")
+                        ),
+                    ),
+                    &rows[heads[1]],
+                    Col::Relation,
+                ));
             }
         }
         let head = heads.first().copied().unwrap_or(0);
@@ -136,7 +187,11 @@ impl<'a> Checker<'a> {
         let found = if rows[0].village_code.is_empty() {
             self.roster.find(&cell)
         } else {
-            self.roster.villages.iter().enumerate().find(|(_, v)| v.code == rows[0].village_code)
+            self.roster
+                .villages
+                .iter()
+                .enumerate()
+                .find(|(_, v)| v.code == rows[0].village_code)
         };
         match found {
             Some((i, v)) => {
@@ -150,27 +205,55 @@ impl<'a> Checker<'a> {
             None => {
                 hh.village_name = cell.clone();
                 let fnd = if cell.is_empty() {
-                    Finding::error("required_empty", "村 (village) is empty and the file was not imported with --village")
+                    Finding::error(
+                        "required_empty",
+                        "村 (village) is empty and the file was not imported with --village",
+                    )
                 } else {
-                    Finding::error("village_unknown", format!("village {cell:?} is not in the roster (villages.csv)"))
+                    Finding::error(
+                        "village_unknown",
+                        format!("village {cell:?} is not in the roster (villages.csv)"),
+                    )
                 };
-                f.push(fnd.at(&rows[0].src).column(Col::Village.zh()).household(&cell, &hh.household_id));
+                f.push(
+                    fnd.at(&rows[0].src)
+                        .column(Col::Village.zh())
+                        .household(&cell, &hh.household_id),
+                );
             }
         }
     }
 
-    fn check_id(&self, row: &mut PersonRow, f: &mut Vec<Finding>, ctx: &(String, String)) -> Option<idnum::IdNumber> {
+    fn check_id(
+        &self,
+        row: &mut PersonRow,
+        f: &mut Vec<Finding>,
+        ctx: &(String, String),
+    ) -> Option<idnum::IdNumber> {
         let cell = row.get(Col::IdNumber).to_string();
         if cell.is_empty() {
             return None;
         }
-        let loc = |x: Finding| x.at(&row.src).column(Col::IdNumber.zh()).household(&ctx.0, &ctx.1);
+        let loc = |x: Finding| {
+            x.at(&row.src)
+                .column(Col::IdNumber.zh())
+                .household(&ctx.0, &ctx.1)
+        };
         match idnum::parse(&cell, self.last_day) {
             Ok(p) => {
-                let written = if p.converted_from_15 { cell.clone() } else { row.id_as_written.clone() };
+                let written = if p.converted_from_15 {
+                    cell.clone()
+                } else {
+                    row.id_as_written.clone()
+                };
                 if written.len() == 15 {
-                    f.push(loc(Finding::warning("id_converted", format!(
-                        "15-digit ID number {written} was converted to {}", p.id.as_str()))));
+                    f.push(loc(Finding::warning(
+                        "id_converted",
+                        format!(
+                            "15-digit ID number {written} was converted to {}",
+                            p.id.as_str()
+                        ),
+                    )));
                     row.id_as_written = written;
                 }
                 row.set(Col::IdNumber, p.id.as_str().to_string());
@@ -183,7 +266,10 @@ impl<'a> Checker<'a> {
                     idnum::IdError::CheckDigit { .. } => "id_check_digit",
                     idnum::IdError::Placeholder => "id_placeholder",
                 };
-                f.push(loc(Finding::error(kind, format!("{}: {cell}", e.message()))));
+                f.push(loc(Finding::error(
+                    kind,
+                    format!("{}: {cell}", e.message()),
+                )));
                 None
             }
         }
@@ -191,7 +277,13 @@ impl<'a> Checker<'a> {
 
     /// Household-level cells belong on the head's row; other rows leave them
     /// blank or repeat the same value. Blank cells are filled from the head.
-    fn household_cells(&self, rows: &mut [PersonRow], head: usize, f: &mut Vec<Finding>, ctx: &(String, String)) {
+    fn household_cells(
+        &self,
+        rows: &mut [PersonRow],
+        head: usize,
+        f: &mut Vec<Finding>,
+        ctx: &(String, String),
+    ) {
         for spec in COLUMNS.iter().filter(|s| s.level == Level::Household) {
             let value_row = if !rows[head].get(spec.col).is_empty() {
                 Some(head)
@@ -214,15 +306,30 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn size_and_income(&self, rows: &[PersonRow], head: usize, hh: &mut Household, f: &mut Vec<Finding>, ctx: &(String, String)) {
+    fn size_and_income(
+        &self,
+        rows: &[PersonRow],
+        head: usize,
+        hh: &mut Household,
+        f: &mut Vec<Finding>,
+        ctx: &(String, String),
+    ) {
         let r = &rows[head];
         let loc = |x: Finding, col: Col| x.at(&r.src).column(col.zh()).household(&ctx.0, &ctx.1);
         let stated = r.get(Col::HouseholdSize);
         if !stated.is_empty() {
             match super::text::fold_width(stated).trim().parse::<u32>() {
                 Ok(n) if n == hh.size => {}
-                _ => f.push(loc(Finding::error("size_mismatch", format!(
-                    "家庭人口 says {stated} but the sheet lists {} persons", hh.size)), Col::HouseholdSize)),
+                _ => f.push(loc(
+                    Finding::error(
+                        "size_mismatch",
+                        format!(
+                            "家庭人口 says {stated} but the sheet lists {} persons",
+                            hh.size
+                        ),
+                    ),
+                    Col::HouseholdSize,
+                )),
             }
         }
         let read = |col: Col, f: &mut Vec<Finding>| -> Option<Fen> {
@@ -244,7 +351,13 @@ impl<'a> Checker<'a> {
         let net = read(Col::NetIncome, f);
         let pc = read(Col::PerCapitaIncome, f);
         if net_blank && pc_blank {
-            f.push(loc(Finding::error("income_missing", "neither 家庭年纯收入 (net income) nor 人均纯收入 (per-capita income) is given"), Col::NetIncome));
+            f.push(loc(
+                Finding::error(
+                    "income_missing",
+                    "neither 家庭年纯收入 (net income) nor 人均纯收入 (per-capita income) is given",
+                ),
+                Col::NetIncome,
+            ));
         }
         let basis = match (net, pc) {
             (Some(n), Some(p)) => {
@@ -262,35 +375,78 @@ impl<'a> Checker<'a> {
         };
         if let Some(b) = basis {
             if b.0 < 0 {
-                f.push(loc(Finding::warning("income_negative", format!("net income is negative ({})", b.grouped())), Col::NetIncome));
+                f.push(loc(
+                    Finding::warning(
+                        "income_negative",
+                        format!("net income is negative ({})", b.grouped()),
+                    ),
+                    Col::NetIncome,
+                ));
             }
         }
         hh.net_income = basis;
     }
 
-    fn plausibility(&self, rows: &[PersonRow], head: usize, sexes: &[Option<Sex>], ages: &[Option<i32>], f: &mut Vec<Finding>, ctx: &(String, String)) {
+    fn plausibility(
+        &self,
+        rows: &[PersonRow],
+        head: usize,
+        sexes: &[Option<Sex>],
+        ages: &[Option<i32>],
+        f: &mut Vec<Finding>,
+        ctx: &(String, String),
+    ) {
         let head_sex = sexes.get(head).copied().flatten();
         for (i, row) in rows.iter().enumerate() {
-            let loc = |x: Finding, col: Col| x.at(&row.src).column(col.zh()).household(&ctx.0, &ctx.1);
+            let loc =
+                |x: Finding, col: Col| x.at(&row.src).column(col.zh()).household(&ctx.0, &ctx.1);
             let rel = row.get(Col::Relation);
             if let (Some(implied), Some(actual)) = (codes::relation_sex(rel), sexes[i]) {
                 if implied != actual {
-                    f.push(loc(Finding::warning("relation_sex", format!(
-                        "relation {rel} is {} but the ID number says {}", sex_zh(implied), sex_zh(actual))), Col::Relation));
+                    f.push(loc(
+                        Finding::warning(
+                            "relation_sex",
+                            format!(
+                                "relation {rel} is {} but the ID number says {}",
+                                sex_zh(implied),
+                                sex_zh(actual)
+                            ),
+                        ),
+                        Col::Relation,
+                    ));
                 }
             }
             let is_spouse = codes::lookup(codes::RELATION, rel).is_some_and(|c| c.en == "spouse");
             if let (true, Some(hs), Some(s)) = (is_spouse && i != head, head_sex, sexes[i]) {
                 if hs == s {
-                    f.push(loc(Finding::warning("relation_sex", format!(
-                        "spouse and head are both {} by their ID numbers", sex_zh(s))), Col::Relation));
+                    f.push(loc(
+                        Finding::warning(
+                            "relation_sex",
+                            format!("spouse and head are both {} by their ID numbers", sex_zh(s)),
+                        ),
+                        Col::Relation,
+                    ));
                 }
             }
-            if let (Some(age), Some(code)) = (ages[i], codes::lookup(codes::SCHOOLING, row.get(Col::Schooling))) {
-                let healthy = matches!(codes::lookup(codes::HEALTH, row.get(Col::Health)).map(|c| c.en), None | Some("healthy"));
+            if let (Some(age), Some(code)) = (
+                ages[i],
+                codes::lookup(codes::SCHOOLING, row.get(Col::Schooling)),
+            ) {
+                let healthy = matches!(
+                    codes::lookup(codes::HEALTH, row.get(Col::Health)).map(|c| c.en),
+                    None | Some("healthy")
+                );
                 if let Some(why) = schooling_misfit(code, age, healthy) {
-                    f.push(loc(Finding::warning("schooling_age", format!(
-                        "schooling {} does not fit a person aged {age}: {why}", row.get(Col::Schooling))), Col::Schooling));
+                    f.push(loc(
+                        Finding::warning(
+                            "schooling_age",
+                            format!(
+                                "schooling {} does not fit a person aged {age}: {why}",
+                                row.get(Col::Schooling)
+                            ),
+                        ),
+                        Col::Schooling,
+                    ));
                 }
             }
         }
@@ -359,11 +515,23 @@ fn schooling_misfit(code: &Code, age: i32, healthy: bool) -> Option<&'static str
 }
 
 fn deprivations(rows: &[PersonRow]) -> Deprivations {
-    let is = |list: &'static [Code], v: &str, ens: &[&str]| codes::lookup(list, v).is_some_and(|c| ens.contains(&c.en));
+    let is = |list: &'static [Code], v: &str, ens: &[&str]| {
+        codes::lookup(list, v).is_some_and(|c| ens.contains(&c.en))
+    };
     Deprivations {
-        unsafe_housing: rows.iter().any(|r| is(codes::HOUSING, r.get(Col::Housing), &["unsafe"])),
-        illness_or_disability: rows.iter().any(|r| is(codes::HEALTH, r.get(Col::Health), &["serious_illness", "disabled"])),
-        dropout: rows.iter().any(|r| is(codes::SCHOOLING, r.get(Col::Schooling), &["dropout"])),
+        unsafe_housing: rows
+            .iter()
+            .any(|r| is(codes::HOUSING, r.get(Col::Housing), &["unsafe"])),
+        illness_or_disability: rows.iter().any(|r| {
+            is(
+                codes::HEALTH,
+                r.get(Col::Health),
+                &["serious_illness", "disabled"],
+            )
+        }),
+        dropout: rows
+            .iter()
+            .any(|r| is(codes::SCHOOLING, r.get(Col::Schooling), &["dropout"])),
     }
 }
 
@@ -385,7 +553,10 @@ pub struct CampaignChecks {
 
 impl CampaignChecks {
     pub fn new(roster: &Roster) -> CampaignChecks {
-        CampaignChecks { villages_seen: vec![false; roster.villages.len()], ..Default::default() }
+        CampaignChecks {
+            villages_seen: vec![false; roster.villages.len()],
+            ..Default::default()
+        }
     }
 
     /// Record a checked household; returns findings for ID numbers or
@@ -400,21 +571,45 @@ impl CampaignChecks {
         if !hh.village_code.is_empty() {
             if let Some(&prev) = self.keys.get(&key) {
                 let (_, _, ps) = &self.households[prev as usize];
-                f.push(Finding::error("household_duplicate", format!(
-                    "household number {} of {} is used twice: here and in {}{} row {}",
-                    hh.household_id, hh.village_name, ps.file, sheet_part(&ps.sheet), ps.row))
-                    .at(&hh.src).column(Col::HouseholdId.zh()).household(&hh.village_name, &hh.household_id));
+                f.push(
+                    Finding::error(
+                        "household_duplicate",
+                        format!(
+                            "household number {} of {} is used twice: here and in {}{} row {}",
+                            hh.household_id,
+                            hh.village_name,
+                            ps.file,
+                            sheet_part(&ps.sheet),
+                            ps.row
+                        ),
+                    )
+                    .at(&hh.src)
+                    .column(Col::HouseholdId.zh())
+                    .household(&hh.village_name, &hh.household_id),
+                );
             } else {
                 self.keys.insert(key, me);
             }
         }
-        self.households.push((hh.village_name.clone(), hh.household_id.clone(), hh.src.clone()));
+        self.households.push((
+            hh.village_name.clone(),
+            hh.household_id.clone(),
+            hh.src.clone(),
+        ));
         for row in rows {
-            let Ok(p) = idnum::parse(row.get(Col::IdNumber), last_day) else { continue };
+            let Ok(p) = idnum::parse(row.get(Col::IdNumber), last_day) else {
+                continue;
+            };
             let k = p.id.key();
             match self.ids.get(&k) {
                 None => {
-                    self.ids.insert(k, Seen { household: me, row: row.src.row as u32 });
+                    self.ids.insert(
+                        k,
+                        Seen {
+                            household: me,
+                            row: row.src.row as u32,
+                        },
+                    );
                 }
                 Some(first) => {
                     let (fv, fh, fs) = self.households[first.household as usize].clone();
@@ -423,7 +618,10 @@ impl CampaignChecks {
                         "ID number {id} appears twice: here and in {}{} row {} (village {fv}, household {fh})",
                         fs.file, sheet_part(&fs.sheet), first.row))
                         .at(&row.src).column(Col::IdNumber.zh()).household(&hh.village_name, &hh.household_id));
-                    let first_src = Source { row: first.row as u64, ..fs };
+                    let first_src = Source {
+                        row: first.row as u64,
+                        ..fs
+                    };
                     f.push(Finding::error("id_duplicate", format!(
                         "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
                         row.src.file, sheet_part(&row.src.sheet), row.src.row, hh.village_name, hh.household_id))
@@ -442,8 +640,13 @@ impl CampaignChecks {
             .zip(&self.villages_seen)
             .filter(|(_, seen)| !**seen)
             .map(|(v, _)| {
-                let mut x = Finding::warning("village_no_applications", format!(
-                    "village {} ({}) is in the roster but handed in no applications", v.name, v.code));
+                let mut x = Finding::warning(
+                    "village_no_applications",
+                    format!(
+                        "village {} ({}) is in the roster but handed in no applications",
+                        v.name, v.code
+                    ),
+                );
                 x.village = v.name.clone();
                 x
             })

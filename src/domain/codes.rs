@@ -18,11 +18,61 @@ pub const SEX: &[Code] = &[c("male", "男", &["m"]), c("female", "女", &["f"])]
 
 pub const RELATION: &[Code] = &[
     c("head", "户主", &["本人", "户主本人"]),
-    c("spouse", "配偶", &["妻", "夫", "妻子", "丈夫", "之妻", "之夫"]),
-    c("child", "子女", &["子", "女", "儿子", "女儿", "之子", "之女", "之儿媳", "之女婿", "儿媳", "女婿"]),
-    c("parent", "父母", &["父亲", "母亲", "之父", "之母", "父", "母"]),
-    c("grandchild", "孙子女", &["孙子", "孙女", "之孙子", "之孙女", "外孙子", "外孙女", "之外孙子", "之外孙女"]),
-    c("sibling", "兄弟姐妹", &["兄", "弟", "姐", "妹", "之兄", "之弟", "之姐", "之妹", "之兄弟姐妹"]),
+    c(
+        "spouse",
+        "配偶",
+        &["妻", "夫", "妻子", "丈夫", "之妻", "之夫"],
+    ),
+    c(
+        "child",
+        "子女",
+        &[
+            "子",
+            "女",
+            "儿子",
+            "女儿",
+            "之子",
+            "之女",
+            "之儿媳",
+            "之女婿",
+            "儿媳",
+            "女婿",
+        ],
+    ),
+    c(
+        "parent",
+        "父母",
+        &["父亲", "母亲", "之父", "之母", "父", "母"],
+    ),
+    c(
+        "grandchild",
+        "孙子女",
+        &[
+            "孙子",
+            "孙女",
+            "之孙子",
+            "之孙女",
+            "外孙子",
+            "外孙女",
+            "之外孙子",
+            "之外孙女",
+        ],
+    ),
+    c(
+        "sibling",
+        "兄弟姐妹",
+        &[
+            "兄",
+            "弟",
+            "姐",
+            "妹",
+            "之兄",
+            "之弟",
+            "之姐",
+            "之妹",
+            "之兄弟姐妹",
+        ],
+    ),
     c("other", "其他", &["之其他", "其他亲属"]),
 ];
 
@@ -178,7 +228,10 @@ mod tests {
         assert_eq!(lookup(RELATION, "户主").map(|c| c.en), Some("head"));
         assert_eq!(lookup(RELATION, "Head").map(|c| c.en), Some("head"));
         assert_eq!(lookup(RELATION, "之儿媳").map(|c| c.en), Some("child"));
-        assert_eq!(lookup(HEALTH, "患有大病").map(|c| c.en), Some("serious_illness"));
+        assert_eq!(
+            lookup(HEALTH, "患有大病").map(|c| c.en),
+            Some("serious_illness")
+        );
         assert!(lookup(HEALTH, "很好").is_none());
     }
 

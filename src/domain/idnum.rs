@@ -61,7 +61,11 @@ fn is_placeholder(s: &str) -> bool {
 
 /// Parse an ID cell, with `today` bounding birth dates.
 pub fn parse(cell: &str, today: NaiveDate) -> Result<Parsed, IdError> {
-    let s: String = super::text::fold_width(cell).trim().chars().map(|c| c.to_ascii_uppercase()).collect();
+    let s: String = super::text::fold_width(cell)
+        .trim()
+        .chars()
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
     let b = s.as_bytes();
     let (full, converted) = match b.len() {
         18 if b[..17].iter().all(u8::is_ascii_digit)
@@ -142,7 +146,11 @@ impl IdNumber {
         for &d in &b[..17] {
             k = k * 10 + (d - b'0') as u64;
         }
-        let last = if b[17] == b'X' { 10 } else { (b[17] - b'0') as u64 };
+        let last = if b[17] == b'X' {
+            10
+        } else {
+            (b[17] - b'0') as u64
+        };
         k * 11 + last
     }
 }
@@ -196,7 +204,10 @@ mod tests {
         let p = parse("11010519491231002X", today()).unwrap();
         assert!(!p.converted_from_15);
         assert_eq!(p.id.sex(), Sex::Female);
-        assert_eq!(p.id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(
+            p.id.birth_date(),
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
         assert_eq!(p.id.age_on(today()), 65);
         assert_eq!(parse("11010519491231002x", today()).unwrap().id, p.id);
     }
@@ -226,8 +237,14 @@ mod tests {
 
     #[test]
     fn placeholders_and_shapes() {
-        assert_eq!(parse("999999199001011234", today()), Err(IdError::Placeholder));
-        assert_eq!(parse("111111111111111111", today()), Err(IdError::Placeholder));
+        assert_eq!(
+            parse("999999199001011234", today()),
+            Err(IdError::Placeholder)
+        );
+        assert_eq!(
+            parse("111111111111111111", today()),
+            Err(IdError::Placeholder)
+        );
         assert_eq!(parse("12345", today()), Err(IdError::Shape));
         assert_eq!(parse("11010519491231002Y", today()), Err(IdError::Shape));
     }

@@ -2,15 +2,15 @@
 //! Nothing here reads or writes files.
 
 pub mod campaign;
+pub mod checks;
 pub mod codes;
 pub mod columns;
 pub mod finding;
 pub mod idnum;
 pub mod money;
+pub mod register;
 pub mod roster;
 pub mod rules;
-pub mod checks;
-pub mod register;
 pub mod screen;
 pub mod survey;
 pub mod text;

@@ -187,7 +187,18 @@ mod tests {
 
     #[test]
     fn refused_forms() {
-        for bad in ["", "abc", "32,00", "3200.5.1", "3千", "1e3", ".", "3200.", "--1", "12,34,567"] {
+        for bad in [
+            "",
+            "abc",
+            "32,00",
+            "3200.5.1",
+            "3千",
+            "1e3",
+            ".",
+            "3200.",
+            "--1",
+            "12,34,567",
+        ] {
             assert_eq!(parse_money(bad), Err(MoneyError), "{bad}");
         }
     }
@@ -202,7 +213,10 @@ mod tests {
     #[test]
     fn exact_comparison() {
         // 6,643.99 / 2 = 3,321.995 is below 3,322.00 per person.
-        assert_eq!(cmp_per_capita(Fen(664399), 2, Fen(332200), 1), Ordering::Less);
+        assert_eq!(
+            cmp_per_capita(Fen(664399), 2, Fen(332200), 1),
+            Ordering::Less
+        );
         assert_eq!(cmp_per_capita(Fen(300), 3, Fen(100), 1), Ordering::Equal);
     }
 

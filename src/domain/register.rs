@@ -23,7 +23,11 @@ pub struct PersonRow {
 
 impl PersonRow {
     pub fn new(src: Source) -> PersonRow {
-        PersonRow { src, cells: vec![String::new(); N_COLS], ..Default::default() }
+        PersonRow {
+            src,
+            cells: vec![String::new(); N_COLS],
+            ..Default::default()
+        }
     }
     pub fn get(&self, col: Col) -> &str {
         &self.cells[col.index()]
@@ -87,7 +91,8 @@ pub struct Household {
 /// first appearance.
 pub fn group_households(rows: Vec<PersonRow>) -> Vec<Vec<PersonRow>> {
     let mut order: Vec<Vec<PersonRow>> = Vec::new();
-    let mut index: std::collections::HashMap<(String, String), usize> = std::collections::HashMap::new();
+    let mut index: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
     for row in rows {
         let key = (village_key(&row), row.get(Col::HouseholdId).to_string());
         match index.get(&key) {

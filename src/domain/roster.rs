@@ -48,14 +48,20 @@ impl Roster {
         for (i, slot) in idx.iter_mut().enumerate() {
             *slot = pos(i);
             if slot.is_none() && i < 5 {
-                return Err(format!("column {} ({}) is missing from the header", FIELDS[i].0, FIELDS[i].1));
+                return Err(format!(
+                    "column {} ({}) is missing from the header",
+                    FIELDS[i].0, FIELDS[i].1
+                ));
             }
         }
         let mut villages: Vec<Village> = Vec::new();
         for (n, row) in rows.iter().enumerate() {
             let line = n + 2;
             let cell = |i: usize| -> &str {
-                idx[i].and_then(|p| row.get(p)).map(|s| s.trim()).unwrap_or("")
+                idx[i]
+                    .and_then(|p| row.get(p))
+                    .map(|s| s.trim())
+                    .unwrap_or("")
             };
             if row.iter().all(|c| c.trim().is_empty()) {
                 continue;
@@ -63,11 +69,17 @@ impl Roster {
             let code = cell(0).to_string();
             let name = cell(1).to_string();
             if code.is_empty() || name.is_empty() {
-                return Err(format!("line {line}: village code and name must both be filled"));
+                return Err(format!(
+                    "line {line}: village code and name must both be filled"
+                ));
             }
             let number = |i: usize| -> Result<u64, String> {
                 cell(i).replace(',', "").parse::<u64>().map_err(|_| {
-                    format!("line {line}, column {}: {:?} is not a whole number", FIELDS[i].0, cell(i))
+                    format!(
+                        "line {line}, column {}: {:?} is not a whole number",
+                        FIELDS[i].0,
+                        cell(i)
+                    )
                 })
             };
             let population = number(2)?;
@@ -88,12 +100,22 @@ impl Roster {
                 })?),
             };
             if let Some(prev) = villages.iter().find(|v| v.code == code) {
-                return Err(format!("line {line}: village code {code} appears twice ({} and {name})", prev.name));
+                return Err(format!(
+                    "line {line}: village code {code} appears twice ({} and {name})",
+                    prev.name
+                ));
             }
             if villages.iter().any(|v| v.name == name) {
                 return Err(format!("line {line}: village name {name} appears twice"));
             }
-            villages.push(Village { code, name, population, households, key, representatives });
+            villages.push(Village {
+                code,
+                name,
+                population,
+                households,
+                key,
+                representatives,
+            });
         }
         if villages.is_empty() {
             return Err("the roster lists no village".into());
@@ -104,7 +126,10 @@ impl Roster {
     /// The village a cell names, by code or by name.
     pub fn find(&self, cell: &str) -> Option<(usize, &Village)> {
         let c = cell.trim();
-        self.villages.iter().enumerate().find(|(_, v)| v.code == c || v.name == c)
+        self.villages
+            .iter()
+            .enumerate()
+            .find(|(_, v)| v.code == c || v.name == c)
     }
 }
 
@@ -125,7 +150,14 @@ mod tests {
     #[test]
     fn reads_rows() {
         let h = s(&["村代码", "村名", "人口", "户数", "重点村"]);
-        let r = Roster::from_rows(&h, &[s(&["1", "甲村", "457", "100", "否"]), s(&["2", "乙村", "1,019", "300", "是"])]).unwrap();
+        let r = Roster::from_rows(
+            &h,
+            &[
+                s(&["1", "甲村", "457", "100", "否"]),
+                s(&["2", "乙村", "1,019", "300", "是"]),
+            ],
+        )
+        .unwrap();
         assert_eq!(r.villages[1].population, 1019);
         assert!(r.villages[1].key);
         assert_eq!(r.find("甲村").unwrap().0, 0);
@@ -135,7 +167,13 @@ mod tests {
     #[test]
     fn refuses_bad_rows() {
         let h = s(&["code", "name", "population", "households", "key"]);
-        let dup = Roster::from_rows(&h, &[s(&["1", "a", "1", "1", "yes"]), s(&["1", "b", "1", "1", "no"])]);
+        let dup = Roster::from_rows(
+            &h,
+            &[
+                s(&["1", "a", "1", "1", "yes"]),
+                s(&["1", "b", "1", "1", "no"]),
+            ],
+        );
         assert!(dup.unwrap_err().contains("appears twice"));
         let num = Roster::from_rows(&h, &[s(&["1", "a", "many", "1", "yes"])]);
         assert!(num.unwrap_err().contains("line 2, column 人口"));

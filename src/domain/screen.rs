@@ -167,8 +167,16 @@ pub fn screen(
                 IncomeClass::Above => {
                     line.decision = Decision::AboveStandard;
                     line.reason = if band > 0 {
-                        let limit = Fen((standard as i128 * 100 * (super::campaign::PPM + band) as i128 / super::campaign::PPM as i128) as i64);
-                        format!("per-capita income {pc} ≥ standard {std_g} × (1 + {}) = {}", campaign.standard.near_standard_band, limit.grouped())
+                        let limit = Fen((standard as i128
+                            * 100
+                            * (super::campaign::PPM + band) as i128
+                            / super::campaign::PPM as i128)
+                            as i64);
+                        format!(
+                            "per-capita income {pc} ≥ standard {std_g} × (1 + {}) = {}",
+                            campaign.standard.near_standard_band,
+                            limit.grouped()
+                        )
                     } else {
                         format!("per-capita income {pc} ≥ standard {std_g}")
                     };
@@ -184,19 +192,36 @@ pub fn screen(
         let line = &mut lines[li];
         line.rank = Some(p.rank);
         line.cumulative_persons = p.cumulative_persons;
-        let below = if c.near_band { "inside the near-standard band with a deprivation" } else { "below the standard" };
+        let below = if c.near_band {
+            "inside the near-standard band with a deprivation"
+        } else {
+            "below the standard"
+        };
         if p.admitted {
             line.decision = Decision::Admitted;
-            line.reason = format!("per-capita income {} {below}; rank {} within quota {}", pc_of(line), p.rank, line.quota);
+            line.reason = format!(
+                "per-capita income {} {below}; rank {} within quota {}",
+                pc_of(line),
+                p.rank,
+                line.quota
+            );
             pools[c.pool].admitted_households += 1;
             pools[c.pool].admitted_persons += line.household.size as u64;
         } else {
             line.decision = Decision::OverQuota;
-            line.reason = p.over_quota_reason.clone().unwrap_or_else(|| format!("quota {} persons reached", line.quota));
+            line.reason = p
+                .over_quota_reason
+                .clone()
+                .unwrap_or_else(|| format!("quota {} persons reached", line.quota));
         }
     }
     order_lines(&mut lines, roster.villages.len());
-    PrimaryList { standard, lines, pools, village_pool }
+    PrimaryList {
+        standard,
+        lines,
+        pools,
+        village_pool,
+    }
 }
 
 fn pc_of(line: &Line) -> String {
@@ -217,7 +242,13 @@ fn candidate(line: &Line, near_band: bool, net: Fen) -> Candidate {
 
 /// The quota pools of the campaign's scope and the pool of each village.
 pub fn pools(campaign: &Campaign, roster: &Roster) -> (Vec<Pool>, Vec<usize>) {
-    let rate = |key: bool| if key { campaign.key_rate_ppm() } else { campaign.other_rate_ppm() };
+    let rate = |key: bool| {
+        if key {
+            campaign.key_rate_ppm()
+        } else {
+            campaign.other_rate_ppm()
+        }
+    };
     match campaign.scale.scope {
         Scope::Village => {
             let pools = roster
@@ -238,7 +269,12 @@ pub fn pools(campaign: &Campaign, roster: &Roster) -> (Vec<Pool>, Vec<usize>) {
             let pools = [true, false]
                 .into_iter()
                 .map(|key| {
-                    let population: u64 = roster.villages.iter().filter(|v| v.key == key).map(|v| v.population).sum();
+                    let population: u64 = roster
+                        .villages
+                        .iter()
+                        .filter(|v| v.key == key)
+                        .map(|v| v.population)
+                        .sum();
                     Pool {
                         name: if key { "key" } else { "other" }.into(),
                         key,
@@ -249,7 +285,14 @@ pub fn pools(campaign: &Campaign, roster: &Roster) -> (Vec<Pool>, Vec<usize>) {
                     }
                 })
                 .collect();
-            (pools, roster.villages.iter().map(|v| if v.key { 0 } else { 1 }).collect())
+            (
+                pools,
+                roster
+                    .villages
+                    .iter()
+                    .map(|v| if v.key { 0 } else { 1 })
+                    .collect(),
+            )
         }
     }
 }

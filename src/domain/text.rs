@@ -6,7 +6,9 @@
 use std::borrow::Cow;
 
 pub fn fold_width(s: &str) -> Cow<'_, str> {
-    if s.chars().any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}') {
+    if s.chars()
+        .any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
+    {
         Cow::Owned(
             s.chars()
                 .map(|c| match c {

@@ -19,7 +19,10 @@ pub struct HeaderMap {
 
 /// Normalise a header label: fold full-width forms, drop all spaces.
 pub fn normalise_header(s: &str) -> String {
-    crate::domain::text::fold_width(s).chars().filter(|c| !c.is_whitespace()).collect()
+    crate::domain::text::fold_width(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 /// The header of a sheet: the first of its first 10 rows in which at least
@@ -43,7 +46,11 @@ pub fn find_header(sheet: &Sheet) -> Option<HeaderMap> {
             }
         }
         if hits >= 3 {
-            return Some(HeaderMap { header_row: i, known, extras });
+            return Some(HeaderMap {
+                header_row: i,
+                known,
+                extras,
+            });
         }
     }
     None
@@ -73,7 +80,11 @@ pub fn person_rows(
         if row.cells.iter().all(|c| c.is_empty()) {
             continue;
         }
-        let mut p = PersonRow::new(Source { file: file.to_string(), sheet: sheet.name.clone(), row: row.line });
+        let mut p = PersonRow::new(Source {
+            file: file.to_string(),
+            sheet: sheet.name.clone(),
+            row: row.line,
+        });
         for (i, pos) in map.known.iter().enumerate() {
             if let Some(pos) = pos {
                 if let Some(v) = row.cells.get(*pos) {
@@ -108,14 +119,21 @@ mod tests {
             rows: rows
                 .iter()
                 .enumerate()
-                .map(|(i, r)| Row { line: i as u64 + 1, cells: r.iter().map(|c| c.to_string()).collect() })
+                .map(|(i, r)| Row {
+                    line: i as u64 + 1,
+                    cells: r.iter().map(|c| c.to_string()).collect(),
+                })
                 .collect(),
         }
     }
 
     #[test]
     fn header_below_title_in_any_language() {
-        let s = sheet(&[&["双河村贫困户申请表"], &["household_id", "姓 名", "Relation", "备注"], &["1", "张三", "户主", "x"]]);
+        let s = sheet(&[
+            &["双河村贫困户申请表"],
+            &["household_id", "姓 名", "Relation", "备注"],
+            &["1", "张三", "户主", "x"],
+        ]);
         let m = find_header(&s).unwrap();
         assert_eq!(m.header_row, 1);
         assert_eq!(m.known[Col::Name.index()], Some(1));

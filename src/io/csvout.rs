@@ -26,18 +26,30 @@ pub fn restore(s: &str) -> Cow<'_, str> {
 }
 
 fn looks_numeric(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
 }
 
 /// Write a whole CSV file atomically: BOM, header, rows.
-pub fn write_csv(path: &Path, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<()> {
+pub fn write_csv(
+    path: &Path,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<()> {
     atomic::write_with(path, |f| {
         let mut buf = std::io::BufWriter::with_capacity(1 << 20, f);
         std::io::Write::write_all(&mut buf, b"\xEF\xBB\xBF")?;
         let mut w = csv::Writer::from_writer(buf);
         w.write_record(header)?;
         for r in rows {
-            w.write_record(r.iter().map(|c| neutralise(c)).collect::<Vec<_>>().iter().map(|c| c.as_ref()))?;
+            w.write_record(
+                r.iter()
+                    .map(|c| neutralise(c))
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(|c| c.as_ref()),
+            )?;
         }
         w.flush()?;
         Ok(())

@@ -8,7 +8,17 @@ use crate::domain::rules::natural_cmp;
 
 use super::csvout;
 
-pub const HEADER: [&str; 9] = ["severity", "kind", "file", "sheet", "row", "column", "village", "household", "message"];
+pub const HEADER: [&str; 9] = [
+    "severity",
+    "kind",
+    "file",
+    "sheet",
+    "row",
+    "column",
+    "village",
+    "household",
+    "message",
+];
 
 /// Sort findings by village, household (natural order), severity, file, row.
 pub fn sort(findings: &mut [Finding]) {
@@ -36,7 +46,11 @@ pub fn write_csv(path: &Path, findings: &[Finding]) -> Result<()> {
                 f.kind.to_string(),
                 f.file.clone(),
                 f.sheet.clone(),
-                if f.row == 0 { String::new() } else { f.row.to_string() },
+                if f.row == 0 {
+                    String::new()
+                } else {
+                    f.row.to_string()
+                },
                 f.column.clone(),
                 f.village.clone(),
                 f.household.clone(),

@@ -8,7 +8,8 @@ use std::path::Path;
 
 /// SHA-256 of a file, hex.
 pub fn sha256_file(path: &Path) -> Result<String> {
-    let mut f = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut f =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     loop {
@@ -37,7 +38,15 @@ pub fn append(out_dir: &Path, entry: &Value) -> Result<()> {
 }
 
 /// A journal entry.
-pub fn entry(command: &str, args: &[String], base: &Path, inputs: &[std::path::PathBuf], outputs: &[std::path::PathBuf], exit: i32, counts: &Value) -> Value {
+pub fn entry(
+    command: &str,
+    args: &[String],
+    base: &Path,
+    inputs: &[std::path::PathBuf],
+    outputs: &[std::path::PathBuf],
+    exit: i32,
+    counts: &Value,
+) -> Value {
     let rel = |p: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
     let inputs: Vec<Value> = inputs
         .iter()

@@ -1,12 +1,12 @@
 //! The edge: reading sheets, writing CSV files and workbooks, atomic writes,
 //! the journal.
 
-pub mod atomic;
-pub mod sheet;
-pub mod xlsx;
 pub mod application;
+pub mod atomic;
 pub mod csvout;
-pub mod register;
 pub mod findings;
 pub mod journal;
+pub mod register;
+pub mod sheet;
 pub mod table;
+pub mod xlsx;

@@ -10,7 +10,13 @@ use crate::domain::register::PersonRow;
 
 use super::csvout;
 
-pub const LEAD: [&str; 5] = ["source_file", "source_sheet", "source_row", "village_code", "id_number_as_written"];
+pub const LEAD: [&str; 5] = [
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "village_code",
+    "id_number_as_written",
+];
 
 /// The register's header: lead columns, known columns, extras.
 pub fn header(extras: &[String]) -> Vec<String> {
@@ -22,13 +28,32 @@ pub fn header(extras: &[String]) -> Vec<String> {
 }
 
 /// Append one person to a CSV writer.
-pub fn write_row<W: std::io::Write>(w: &mut csv::Writer<W>, p: &PersonRow, n_extras: usize) -> Result<()> {
+pub fn write_row<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    p: &PersonRow,
+    n_extras: usize,
+) -> Result<()> {
     let src_row = p.src.row.to_string();
-    let lead = [p.src.file.as_str(), p.src.sheet.as_str(), src_row.as_str(), p.village_code.as_str(), p.id_as_written.as_str()];
+    let lead = [
+        p.src.file.as_str(),
+        p.src.sheet.as_str(),
+        src_row.as_str(),
+        p.village_code.as_str(),
+        p.id_as_written.as_str(),
+    ];
     let empty = String::new();
     let extras = (0..n_extras).map(|i| p.extras.get(i).unwrap_or(&empty).as_str());
-    let cells = lead.into_iter().chain(p.cells.iter().map(|s| s.as_str())).chain(extras);
-    w.write_record(cells.map(csvout::neutralise).collect::<Vec<_>>().iter().map(|c| c.as_ref()))?;
+    let cells = lead
+        .into_iter()
+        .chain(p.cells.iter().map(|s| s.as_str()))
+        .chain(extras);
+    w.write_record(
+        cells
+            .map(csvout::neutralise)
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|c| c.as_ref()),
+    )?;
     Ok(())
 }
 
@@ -43,24 +68,39 @@ pub struct RegisterReader {
 
 impl RegisterReader {
     pub fn open(path: &Path) -> Result<RegisterReader> {
-        let f = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        let mut rdr = csv::ReaderBuilder::new().from_reader(std::io::BufReader::with_capacity(1 << 20, f));
+        let f =
+            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let mut rdr =
+            csv::ReaderBuilder::new().from_reader(std::io::BufReader::with_capacity(1 << 20, f));
         let hdr: Vec<String> = rdr.headers()?.iter().map(|s| s.to_string()).collect();
         let want = header(&[]);
         let mut map = Vec::with_capacity(want.len());
         for w in &want {
             match hdr.iter().position(|h| h == w) {
                 Some(p) => map.push(p),
-                None => bail!("{} is not a fupin register: column {w} is missing", path.display()),
+                None => bail!(
+                    "{} is not a fupin register: column {w} is missing",
+                    path.display()
+                ),
             }
         }
-        let extras = hdr.iter().filter(|h| !want.contains(h)).cloned().collect::<Vec<_>>();
+        let extras = hdr
+            .iter()
+            .filter(|h| !want.contains(h))
+            .cloned()
+            .collect::<Vec<_>>();
         for e in &extras {
             if let Some(p) = hdr.iter().position(|h| h == e) {
                 map.push(p);
             }
         }
-        Ok(RegisterReader { rdr, extras, map, pending: None, record: csv::StringRecord::new() })
+        Ok(RegisterReader {
+            rdr,
+            extras,
+            map,
+            pending: None,
+            record: csv::StringRecord::new(),
+        })
     }
 
     fn next_row(&mut self) -> Result<Option<PersonRow>> {
@@ -70,7 +110,11 @@ impl RegisterReader {
         let r = &self.record;
         let get = |i: usize| csvout::restore(r.get(self.map[i]).unwrap_or("")).into_owned();
         let mut p = PersonRow {
-            src: Source { file: get(0), sheet: get(1), row: get(2).parse().unwrap_or(0) },
+            src: Source {
+                file: get(0),
+                sheet: get(1),
+                row: get(2).parse().unwrap_or(0),
+            },
             village_code: get(3),
             id_as_written: get(4),
             cells: Vec::with_capacity(N_COLS),
@@ -92,7 +136,10 @@ impl RegisterReader {
             rows.push(p);
         }
         while let Some(p) = self.next_row()? {
-            if rows.first().is_some_and(|f: &PersonRow| f.src.file != p.src.file) {
+            if rows
+                .first()
+                .is_some_and(|f: &PersonRow| f.src.file != p.src.file)
+            {
                 self.pending = Some(p);
                 return Ok(Some(rows));
             }

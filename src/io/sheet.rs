@@ -90,7 +90,10 @@ pub fn read_bytes(bytes: &[u8], encoding: Option<Encoding>) -> Result<Vec<Sheet>
         return Err("the file is a damaged or unsupported zip archive, not a workbook".into());
     }
     let text = decode(bytes, encoding)?;
-    Ok(vec![Sheet { name: String::new(), rows: parse_csv(&text)? }])
+    Ok(vec![Sheet {
+        name: String::new(),
+        rows: parse_csv(&text)?,
+    }])
 }
 
 /// BOM → strict UTF-8 → strict GB18030 → refuse (DESIGN 4).
@@ -131,13 +134,19 @@ fn gb18030(bytes: &[u8]) -> Result<String, String> {
 }
 
 fn line_of(bytes: &[u8], offset: usize) -> usize {
-    bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 fn parse_csv(text: &str) -> Result<Vec<Row>, String> {
     if text.contains('\0') {
         let line = text[..text.find('\0').unwrap_or(0)].matches('\n').count() + 1;
-        return Err(format!("the file holds NUL bytes (line {line}); it is not a text CSV file"));
+        return Err(format!(
+            "the file holds NUL bytes (line {line}); it is not a text CSV file"
+        ));
     }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -154,7 +163,11 @@ fn parse_csv(text: &str) -> Result<Vec<Row>, String> {
             Ok(true) => {
                 // The line a record starts on, counted from its byte offset:
                 // the reader's own line count lags on CRLF files.
-                let mut b = rec.position().map(|p| p.byte() as usize).unwrap_or(0).min(bytes.len());
+                let mut b = rec
+                    .position()
+                    .map(|p| p.byte() as usize)
+                    .unwrap_or(0)
+                    .min(bytes.len());
                 while b < bytes.len() && (bytes[b] == b'\n' || bytes[b] == b'\r') {
                     b += 1;
                 }
@@ -164,16 +177,27 @@ fn parse_csv(text: &str) -> Result<Vec<Row>, String> {
                 }
                 let line = newlines + 1;
                 if rec.len() > MAX_COLS {
-                    return Err(format!("line {line} has {} columns, more than the {MAX_COLS} fupin accepts", rec.len()));
+                    return Err(format!(
+                        "line {line} has {} columns, more than the {MAX_COLS} fupin accepts",
+                        rec.len()
+                    ));
                 }
                 cells_total += rec.len() as u64;
                 if cells_total > MAX_CELLS {
-                    return Err(format!("the file holds more than {MAX_CELLS} cells; split it by village"));
+                    return Err(format!(
+                        "the file holds more than {MAX_CELLS} cells; split it by village"
+                    ));
                 }
-                rows.push(Row { line, cells: rec.iter().map(clean).collect() });
+                rows.push(Row {
+                    line,
+                    cells: rec.iter().map(clean).collect(),
+                });
             }
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(rdr.position().line());
+                let line = e
+                    .position()
+                    .map(|p| p.line())
+                    .unwrap_or(rdr.position().line());
                 return Err(format!("line {line}: the CSV cannot be read ({e})"));
             }
         }
@@ -188,7 +212,10 @@ pub fn clean(s: &str) -> String {
 }
 
 fn read_zip_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
-    let is_ods = bytes.windows(39).take(200).any(|w| w == b"mimetypeapplication/vnd.oasis.opendocum");
+    let is_ods = bytes
+        .windows(39)
+        .take(200)
+        .any(|w| w == b"mimetypeapplication/vnd.oasis.opendocum");
     if is_ods {
         let mut wb: calamine::Ods<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
             .map_err(|e| format!("the file is not a readable .ods workbook ({e})"))?;
@@ -196,7 +223,9 @@ fn read_zip_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
         return names
             .into_iter()
             .map(|n| {
-                let range = wb.worksheet_range(&n).map_err(|e| format!("sheet {n}: {e}"))?;
+                let range = wb
+                    .worksheet_range(&n)
+                    .map_err(|e| format!("sheet {n}: {e}"))?;
                 range_to_sheet(n, &range)
             })
             .collect();
@@ -206,7 +235,9 @@ fn read_zip_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
     let names = visible_sheets(&wb);
     let mut out = Vec::new();
     for n in names {
-        let mut cells = wb.worksheet_cells_reader(&n).map_err(|e| format!("sheet {n}: {e}"))?;
+        let mut cells = wb
+            .worksheet_cells_reader(&n)
+            .map_err(|e| format!("sheet {n}: {e}"))?;
         let mut grid: Vec<Row> = Vec::new();
         let mut count: u64 = 0;
         loop {
@@ -230,7 +261,10 @@ fn read_zip_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
             }
             let line = r as u64 + 1;
             if grid.last().is_none_or(|last| last.line != line) {
-                grid.push(Row { line, cells: Vec::new() });
+                grid.push(Row {
+                    line,
+                    cells: Vec::new(),
+                });
             }
             if let Some(row) = grid.last_mut() {
                 if row.cells.len() <= c as usize {
@@ -240,7 +274,10 @@ fn read_zip_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
             }
         }
         grid.sort_by_key(|r| r.line);
-        out.push(Sheet { name: n, rows: grid });
+        out.push(Sheet {
+            name: n,
+            rows: grid,
+        });
     }
     Ok(out)
 }
@@ -252,7 +289,9 @@ fn read_xls(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
     names
         .into_iter()
         .map(|n| {
-            let range = wb.worksheet_range(&n).map_err(|e| format!("sheet {n}: {e}"))?;
+            let range = wb
+                .worksheet_range(&n)
+                .map_err(|e| format!("sheet {n}: {e}"))?;
             range_to_sheet(n, &range)
         })
         .collect()
@@ -261,7 +300,9 @@ fn read_xls(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
 fn visible_sheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(wb: &R) -> Vec<String> {
     wb.sheets_metadata()
         .iter()
-        .filter(|s| s.visible == calamine::SheetVisible::Visible && s.typ == calamine::SheetType::WorkSheet)
+        .filter(|s| {
+            s.visible == calamine::SheetVisible::Visible && s.typ == calamine::SheetType::WorkSheet
+        })
         .map(|s| s.name.clone())
         .collect()
 }
@@ -269,7 +310,9 @@ fn visible_sheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(wb: &R) -> V
 fn range_to_sheet(name: String, range: &calamine::Range<Data>) -> Result<Sheet, String> {
     let (h, w) = range.get_size();
     if w > MAX_COLS || (h as u64) * (w as u64) > MAX_CELLS {
-        return Err(format!("sheet {name}: {h} rows × {w} columns is more than fupin accepts"));
+        return Err(format!(
+            "sheet {name}: {h} rows × {w} columns is more than fupin accepts"
+        ));
     }
     let (r0, c0) = range.start().unwrap_or((0, 0));
     let mut rows = Vec::new();
@@ -280,7 +323,10 @@ fn range_to_sheet(name: String, range: &calamine::Range<Data>) -> Result<Sheet, 
             cells.pop();
         }
         if !cells.is_empty() {
-            rows.push(Row { line: (r0 as u64) + i as u64 + 1, cells });
+            rows.push(Row {
+                line: (r0 as u64) + i as u64 + 1,
+                cells,
+            });
         }
     }
     Ok(Sheet { name, rows })
@@ -353,7 +399,10 @@ mod tests {
 
     #[test]
     fn csv_line_numbers() {
-        for text in ["\u{feff}h1,h2\n1,2\n\"x\ny\",3\n4,5\n", "h1,h2\r\n1,2\r\n\"x\r\ny\",3\r\n4,5\r\n"] {
+        for text in [
+            "\u{feff}h1,h2\n1,2\n\"x\ny\",3\n4,5\n",
+            "h1,h2\r\n1,2\r\n\"x\r\ny\",3\r\n4,5\r\n",
+        ] {
             let s = read_bytes(text.as_bytes(), None).unwrap();
             let lines: Vec<u64> = s[0].rows.iter().map(|r| r.line).collect();
             assert_eq!(lines, vec![1, 2, 3, 5], "{text:?}");

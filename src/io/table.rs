@@ -26,7 +26,11 @@ pub fn read_table(sheet: &Sheet, fields: &[Field]) -> Result<Option<Vec<TableRow
         let labels: Vec<String> = row.cells.iter().map(|c| normalise_header(c)).collect();
         let pos: Vec<Option<usize>> = fields
             .iter()
-            .map(|f| labels.iter().position(|l| l == f.zh || l.eq_ignore_ascii_case(f.en)))
+            .map(|f| {
+                labels
+                    .iter()
+                    .position(|l| l == f.zh || l.eq_ignore_ascii_case(f.en))
+            })
             .collect();
         let hits = pos.iter().filter(|p| p.is_some()).count();
         let missing: Vec<String> = fields
@@ -41,7 +45,10 @@ pub fn read_table(sheet: &Sheet, fields: &[Field]) -> Result<Option<Vec<TableRow
                 .filter(|r| r.cells.iter().any(|c| !c.is_empty()))
                 .map(|r| TableRow {
                     line: r.line,
-                    cells: pos.iter().map(|p| p.and_then(|p| r.cells.get(p)).cloned().unwrap_or_default()).collect(),
+                    cells: pos
+                        .iter()
+                        .map(|p| p.and_then(|p| r.cells.get(p)).cloned().unwrap_or_default())
+                        .collect(),
                 })
                 .collect();
             return Ok(Some(rows));
@@ -51,7 +58,11 @@ pub fn read_table(sheet: &Sheet, fields: &[Field]) -> Result<Option<Vec<TableRow
         }
     }
     match partial {
-        Some(missing) => Err(format!("the header lacks the column{} {}", if missing.len() > 1 { "s" } else { "" }, missing.join(", "))),
+        Some(missing) => Err(format!(
+            "the header lacks the column{} {}",
+            if missing.len() > 1 { "s" } else { "" },
+            missing.join(", ")
+        )),
         None => Ok(None),
     }
 }

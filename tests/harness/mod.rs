@@ -39,14 +39,18 @@ fn copy_dir(from: &Path, to: &Path) {
 impl Town {
     /// A copy of `examples/town`.
     pub fn example() -> Town {
-        let t = Town { dir: tempfile::tempdir().unwrap() };
+        let t = Town {
+            dir: tempfile::tempdir().unwrap(),
+        };
         copy_dir(&repo().join("examples/town"), t.path());
         t
     }
 
     /// The example campaign and roster with an empty `applications/`.
     pub fn bare() -> Town {
-        let t = Town { dir: tempfile::tempdir().unwrap() };
+        let t = Town {
+            dir: tempfile::tempdir().unwrap(),
+        };
         let ex = repo().join("examples/town");
         std::fs::copy(ex.join("campaign.toml"), t.path().join("campaign.toml")).unwrap();
         std::fs::copy(ex.join("villages.csv"), t.path().join("villages.csv")).unwrap();
@@ -86,7 +90,11 @@ impl Town {
     /// Run and insist on an exit status, showing stderr when it differs.
     pub fn ok(&self, args: &[&str], code: i32) -> Run {
         let r = self.run(args);
-        assert_eq!(r.code, code, "fupin {args:?} exited {}:\n{}", r.code, r.stderr);
+        assert_eq!(
+            r.code, code,
+            "fupin {args:?} exited {}:\n{}",
+            r.code, r.stderr
+        );
         r
     }
 
@@ -111,7 +119,12 @@ impl Town {
         let mut rdr = csv::Reader::from_reader(text.as_bytes());
         let h: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
         rdr.records()
-            .map(|r| h.iter().cloned().zip(r.unwrap().iter().map(str::to_string)).collect())
+            .map(|r| {
+                h.iter()
+                    .cloned()
+                    .zip(r.unwrap().iter().map(str::to_string))
+                    .collect()
+            })
             .collect()
     }
 }

@@ -2,5 +2,5 @@
 
 pub mod common;
 pub mod findings;
-pub mod template;
 pub mod primary;
+pub mod template;

@@ -6,6 +6,12 @@ use crate::domain::campaign::Campaign;
 use crate::domain::roster::Roster;
 use crate::domain::screen::PrimaryList;
 
-pub fn write_primary(_path: &Path, _list: &PrimaryList, _roster: &Roster, _campaign: &Campaign, _provisional: bool) -> Result<()> {
+pub fn write_primary(
+    _path: &Path,
+    _list: &PrimaryList,
+    _roster: &Roster,
+    _campaign: &Campaign,
+    _provisional: bool,
+) -> Result<()> {
     Ok(())
 }
