@@ -660,15 +660,7 @@ mod tests {
 
     #[test]
     fn many_findings() {
-        // A county run has 100,000+; run with --ignored (best in release)
-        // for that, see `county_sized_findings`.
         many(20_000);
-    }
-
-    #[test]
-    #[ignore]
-    fn county_sized_findings() {
-        many(120_000);
     }
 
     fn many(n: u64) {
