@@ -3,6 +3,14 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+pub use crate::cmd::chain::Stage;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum NoticeFormat {
+    Xlsx,
+    Csv,
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "fupin",
@@ -57,6 +65,41 @@ pub enum Command {
         #[arg(long)]
         provisional: bool,
     },
+    /// Apply the villager representatives' appraisal (default: everything in appraisal/)
+    Appraise {
+        files: Vec<PathBuf>,
+        /// Village of a meeting given on the command line
+        #[arg(long)]
+        village: Option<String>,
+        /// Date of that meeting (YYYY-MM-DD)
+        #[arg(long)]
+        date: Option<String>,
+        /// Representatives present at that meeting
+        #[arg(long)]
+        present: Option<u32>,
+    },
+    /// Write the printable publicity notice of a stage for every village
+    Notice {
+        #[arg(long, value_enum)]
+        stage: Stage,
+        /// First day of publicity (YYYY-MM-DD); default: the day after the previous stage
+        #[arg(long)]
+        start: Option<String>,
+        /// xlsx for printing, csv for scripts
+        #[arg(long, value_enum, default_value_t = NoticeFormat::Xlsx)]
+        format: NoticeFormat,
+    },
+    /// Apply the objections or review decisions of a stage (default: review/<stage>*)
+    Review {
+        #[arg(long, value_enum)]
+        stage: Stage,
+        files: Vec<PathBuf>,
+        /// Record that the stage passed every household on (no decision sheet)
+        #[arg(long)]
+        no_changes: bool,
+    },
+    /// Which stages are done, the dates of the schedule, counts at each stage
+    Status,
     /// Write a realistic example town and run every stage on it
     Demo {
         /// Folder to write (default: ./demo-town)
@@ -85,6 +128,10 @@ impl Command {
             Command::Check => "check",
             Command::Survey { .. } => "survey",
             Command::Screen { .. } => "screen",
+            Command::Appraise { .. } => "appraise",
+            Command::Notice { .. } => "notice",
+            Command::Review { .. } => "review",
+            Command::Status => "status",
             Command::Demo { .. } => "demo",
         }
     }

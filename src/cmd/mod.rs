@@ -10,11 +10,16 @@ use crate::domain::campaign::Campaign;
 use crate::domain::roster::Roster;
 use crate::io::sheet;
 
+pub mod appraise;
+pub mod chain;
 pub mod check;
 pub mod demo;
 pub mod import;
 pub mod init;
+pub mod notice;
+pub mod review;
 pub mod screen;
+pub mod status;
 pub mod survey;
 pub mod template;
 

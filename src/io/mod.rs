@@ -6,6 +6,7 @@ pub mod atomic;
 pub mod csvout;
 pub mod findings;
 pub mod journal;
+pub mod lists;
 pub mod register;
 pub mod sheet;
 pub mod table;
