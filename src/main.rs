@@ -79,6 +79,23 @@ fn dispatch(ctx: &Ctx, command: &Command) -> anyhow::Result<Report> {
         Command::Check => cmd::check::run(ctx),
         Command::Survey { files } => cmd::survey::run(ctx, files),
         Command::Screen { provisional } => cmd::screen::run(ctx, *provisional),
+        Command::Appraise {
+            files,
+            village,
+            date,
+            present,
+        } => cmd::appraise::run(ctx, files, village.as_deref(), date.as_deref(), *present),
+        Command::Notice {
+            stage,
+            start,
+            format,
+        } => cmd::notice::run(ctx, *stage, start.as_deref(), *format),
+        Command::Review {
+            stage,
+            files,
+            no_changes,
+        } => cmd::review::run(ctx, *stage, files, *no_changes),
+        Command::Status => cmd::status::run(ctx),
         Command::Demo {
             dir,
             villages,
