@@ -98,6 +98,8 @@ pub enum Command {
         #[arg(long)]
         no_changes: bool,
     },
+    /// Bind the final list into registration workbooks and the town summary
+    Bind,
     /// Which stages are done, the dates of the schedule, counts at each stage
     Status,
     /// Write a realistic example town and run every stage on it
@@ -132,6 +134,7 @@ impl Command {
             Command::Notice { .. } => "notice",
             Command::Review { .. } => "review",
             Command::Status => "status",
+            Command::Bind => "bind",
             Command::Demo { .. } => "demo",
         }
     }

@@ -96,6 +96,7 @@ fn dispatch(ctx: &Ctx, command: &Command) -> anyhow::Result<Report> {
             no_changes,
         } => cmd::review::run(ctx, *stage, files, *no_changes),
         Command::Status => cmd::status::run(ctx),
+        Command::Bind => cmd::bind::run(ctx),
         Command::Demo {
             dir,
             villages,

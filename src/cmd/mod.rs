@@ -11,6 +11,7 @@ use crate::domain::roster::Roster;
 use crate::io::sheet;
 
 pub mod appraise;
+pub mod bind;
 pub mod chain;
 pub mod check;
 pub mod demo;
