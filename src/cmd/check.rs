@@ -59,7 +59,7 @@ pub fn validate_register(
         for mut group in group_households(rows) {
             let (hh, f) = checker.household(&mut group);
             findings.extend(f);
-            findings.extend(global.add(&hh, &group, checker.last_day));
+            findings.extend(global.add(&hh, &group));
             each(hh, &group);
             n += 1;
         }

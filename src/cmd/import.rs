@@ -48,10 +48,10 @@ pub fn run(
     let names: Vec<String> = files.iter().map(|p| ctx.rel(p)).collect();
 
     // The register's extra columns, in order of first appearance.
-    let heads: Vec<Option<Vec<sheet::Sheet>>> =
+    let mut heads: Vec<Option<(Vec<sheet::Sheet>, bool)>> =
         files.par_iter().map(|p| sheet::read_head(p, enc)).collect();
     let mut extras: Vec<String> = Vec::new();
-    for sheets in heads.iter().flatten() {
+    for (sheets, _) in heads.iter().flatten() {
         for s in sheets {
             if let Some(m) = find_header(s) {
                 for (_, label) in &m.extras {
@@ -62,7 +62,14 @@ pub fn run(
             }
         }
     }
-    drop(heads);
+    // Whole files read in the first pass are not read again.
+    let mut whole: Vec<Option<Vec<sheet::Sheet>>> = heads
+        .iter_mut()
+        .map(|h| match h.take() {
+            Some((s, true)) => Some(s),
+            _ => None,
+        })
+        .collect();
 
     let checker = Checker::new(&campaign, &roster, &extras);
     let mut global = CampaignChecks::new(&roster);
@@ -82,11 +89,12 @@ pub fn run(
         cw.flush()?;
         drop(cw);
         let chunk = rayon::current_num_threads().max(1) * 4;
-        for (paths, labels) in files.chunks(chunk).zip(names.chunks(chunk)) {
+        for ((paths, labels), cached) in files.chunks(chunk).zip(names.chunks(chunk)).zip(whole.chunks_mut(chunk)) {
             let results: Vec<FileResult> = paths
                 .par_iter()
                 .zip(labels)
-                .map(|(p, label)| read_one(p, label, enc, village, &extras, &checker))
+                .zip(cached.par_iter_mut())
+                .map(|((p, label), c)| read_one(p, label, enc, village, &extras, &checker, c.take()))
                 .collect();
             for r in results {
                 if let Some(p) = r.problem {
@@ -95,7 +103,7 @@ pub fn run(
                 }
                 findings.extend(r.findings);
                 for (hh, rows) in &r.households {
-                    findings.extend(global.add(hh, rows, checker.last_day));
+                    findings.extend(global.add(hh, rows));
                     n_persons += rows.len();
                 }
                 n_households += r.households.len();
@@ -181,6 +189,7 @@ fn read_one(
     village: Option<&str>,
     extras: &[String],
     checker: &Checker,
+    cached: Option<Vec<sheet::Sheet>>,
 ) -> FileResult {
     let problem = |msg: String| {
         let mut f = Finding::error("file_unreadable", msg);
@@ -192,13 +201,13 @@ fn read_one(
             bytes: Vec::new(),
         }
     };
-    let sheets = match sheet::read_file(path, enc) {
+    let mut sheets = match cached.map(Ok).unwrap_or_else(|| sheet::read_file(path, enc)) {
         Ok(s) => s,
         Err(e) => return problem(e),
     };
     let mut rows: Vec<PersonRow> = Vec::new();
     let mut any_header = false;
-    for s in &sheets {
+    for s in &mut sheets {
         let Some(map) = find_header(s) else { continue };
         any_header = true;
         let missing = missing_columns(&map, village.is_some());
@@ -250,10 +259,8 @@ fn read_one(
     for mut group in group_households(rows) {
         let (hh, f) = checker.household(&mut group);
         findings.extend(f);
-        for p in &group {
-            if register::write_row(&mut w, p, extras.len()).is_err() {
-                return problem("the register row could not be written".into());
-            }
+        if register::write_household(&mut w, &group, extras.len()).is_err() {
+            return problem("the register row could not be written".into());
         }
         households.push((hh, group));
     }

@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::campaign::Campaign;
 use super::codes::{self, Code};
@@ -61,8 +62,8 @@ impl<'a> Checker<'a> {
     }
 
     /// Check one household's rows (already grouped), resolving villages,
-    /// converting legacy ID numbers and carrying household-level values to
-    /// every member. Returns the household and its findings.
+    /// converting legacy ID numbers and recording valid ones' keys. Returns
+    /// the household and its findings.
     pub fn household(&self, rows: &mut [PersonRow]) -> (Household, Vec<Finding>) {
         let mut f: Vec<Finding> = Vec::new();
         let mut hh = Household {
@@ -177,7 +178,7 @@ impl<'a> Checker<'a> {
         self.size_and_income(rows, head, &mut hh, &mut f, &ctx);
         self.plausibility(rows, head, &sexes, &ages, &mut f, &ctx);
         hh.deprivations = deprivations(rows);
-        hh.flags = self.flags_of(&rows[head]);
+        hh.flags = self.flags_of(rows);
         hh.error = f.iter().find(|x| x.is_error()).map(|x| x.message.clone());
         (hh, f)
     }
@@ -256,7 +257,10 @@ impl<'a> Checker<'a> {
                     )));
                     row.id_as_written = written;
                 }
-                row.set(Col::IdNumber, p.id.as_str().to_string());
+                if row.get(Col::IdNumber) != p.id.as_str() {
+                    row.set(Col::IdNumber, p.id.as_str().to_string());
+                }
+                row.id_key = p.id.key();
                 Some(p.id)
             }
             Err(e) => {
@@ -276,31 +280,24 @@ impl<'a> Checker<'a> {
     }
 
     /// Household-level cells belong on the head's row; other rows leave them
-    /// blank or repeat the same value. Blank cells are filled from the head.
-    fn household_cells(
-        &self,
-        rows: &mut [PersonRow],
-        head: usize,
-        f: &mut Vec<Finding>,
-        ctx: &(String, String),
-    ) {
+    /// blank or repeat the same value.
+    fn household_cells(&self, rows: &[PersonRow], head: usize, f: &mut Vec<Finding>, ctx: &(String, String)) {
         for spec in COLUMNS.iter().filter(|s| s.level == Level::Household) {
-            let value_row = if !rows[head].get(spec.col).is_empty() {
-                Some(head)
-            } else {
-                (0..rows.len()).find(|&i| !rows[i].get(spec.col).is_empty())
-            };
-            let Some(vr) = value_row else { continue };
-            let value = rows[vr].get(spec.col).to_string();
-            let canon = canonical(spec.col, &value);
-            for i in 0..rows.len() {
-                let v = rows[i].get(spec.col);
-                if v.is_empty() {
-                    rows[i].set(spec.col, value.clone());
-                } else if canonical(spec.col, v) != canon {
+            let vr = value_row(rows, head, spec.col);
+            let value = vr.get(spec.col);
+            if value.is_empty() {
+                continue;
+            }
+            let mut canon: Option<String> = None;
+            for row in rows {
+                let v = row.get(spec.col);
+                if !v.is_empty()
+                    && v != value
+                    && canonical(spec.col, v) != *canon.get_or_insert_with(|| canonical(spec.col, value))
+                {
                     f.push(Finding::error("household_cells_disagree", format!(
-                        "{} is {v:?} here but {value:?} on row {}: a household has one value", spec.zh, rows[vr].src.row))
-                        .at(&rows[i].src).column(spec.zh).household(&ctx.0, &ctx.1));
+                        "{} is {v:?} here but {value:?} on row {}: a household has one value", spec.zh, vr.src.row))
+                        .at(&row.src).column(spec.zh).household(&ctx.0, &ctx.1));
                 }
             }
         }
@@ -314,9 +311,9 @@ impl<'a> Checker<'a> {
         f: &mut Vec<Finding>,
         ctx: &(String, String),
     ) {
-        let r = &rows[head];
-        let loc = |x: Finding, col: Col| x.at(&r.src).column(col.zh()).household(&ctx.0, &ctx.1);
-        let stated = r.get(Col::HouseholdSize);
+        let at = |col: Col| value_row(rows, head, col);
+        let loc = |x: Finding, col: Col| x.at(&at(col).src).column(col.zh()).household(&ctx.0, &ctx.1);
+        let stated = at(Col::HouseholdSize).get(Col::HouseholdSize);
         if !stated.is_empty() {
             match super::text::fold_width(stated).trim().parse::<u32>() {
                 Ok(n) if n == hh.size => {}
@@ -333,7 +330,7 @@ impl<'a> Checker<'a> {
             }
         }
         let read = |col: Col, f: &mut Vec<Finding>| -> Option<Fen> {
-            let v = r.get(col);
+            let v = at(col).get(col);
             if v.is_empty() {
                 return None;
             }
@@ -346,8 +343,8 @@ impl<'a> Checker<'a> {
                 }
             }
         };
-        let net_blank = r.get(Col::NetIncome).is_empty();
-        let pc_blank = r.get(Col::PerCapitaIncome).is_empty();
+        let net_blank = at(Col::NetIncome).get(Col::NetIncome).is_empty();
+        let pc_blank = at(Col::PerCapitaIncome).get(Col::PerCapitaIncome).is_empty();
         let net = read(Col::NetIncome, f);
         let pc = read(Col::PerCapitaIncome, f);
         if net_blank && pc_blank {
@@ -452,20 +449,32 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn flags_of(&self, head_row: &PersonRow) -> Vec<String> {
+    /// The exclusion flags answered yes on any row of the household.
+    fn flags_of(&self, rows: &[PersonRow]) -> Vec<String> {
         self.flags
             .iter()
             .filter(|(_, r)| {
-                let v = match r {
-                    FlagRef::Known(c) => head_row.get(*c),
-                    FlagRef::Extra(i) => head_row.extras.get(*i).map(|s| s.as_str()).unwrap_or(""),
-                    FlagRef::Absent => "",
-                };
-                codes::yes_no(v) == Some(true)
+                rows.iter().any(|row| {
+                    let v = match r {
+                        FlagRef::Known(c) => row.get(*c),
+                        FlagRef::Extra(i) => row.extras.get(*i).map(|s| s.as_str()).unwrap_or(""),
+                        FlagRef::Absent => "",
+                    };
+                    codes::yes_no(v) == Some(true)
+                })
             })
             .map(|(n, _)| n.clone())
             .collect()
     }
+}
+
+/// The row that holds a household-level value: the head's when filled,
+/// else the first row that fills it (else the head's).
+pub fn value_row(rows: &[PersonRow], head: usize, col: Col) -> &PersonRow {
+    if !rows[head].get(col).is_empty() {
+        return &rows[head];
+    }
+    rows.iter().find(|r| !r.get(col).is_empty()).unwrap_or(&rows[head])
 }
 
 fn is_head(row: &PersonRow) -> bool {
@@ -542,12 +551,24 @@ struct Seen {
     row: u32,
 }
 
+/// Where a household was first seen, compactly: strings shared between
+/// households of one file and village.
+#[derive(Clone)]
+struct HouseholdRef {
+    village: Arc<str>,
+    household: Box<str>,
+    file: Arc<str>,
+    sheet: Arc<str>,
+    row: u64,
+}
+
 /// Checks across the whole campaign.
 #[derive(Default)]
 pub struct CampaignChecks {
     ids: HashMap<u64, Seen>,
-    households: Vec<(String, String, Source)>,
-    keys: HashMap<(String, String), u32>,
+    households: Vec<HouseholdRef>,
+    keys: HashMap<(Arc<str>, Box<str>), u32>,
+    interned: HashMap<String, Arc<str>>,
     villages_seen: Vec<bool>,
 }
 
@@ -559,18 +580,35 @@ impl CampaignChecks {
         }
     }
 
+    fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.interned.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.interned.insert(s.to_string(), a.clone());
+        a
+    }
+
     /// Record a checked household; returns findings for ID numbers or
-    /// household numbers seen before (naming both places).
-    pub fn add(&mut self, hh: &Household, rows: &[PersonRow], last_day: NaiveDate) -> Vec<Finding> {
+    /// household numbers seen before (naming both places). The rows carry
+    /// the keys of their valid ID numbers (set by [`Checker::household`]).
+    pub fn add(&mut self, hh: &Household, rows: &[PersonRow]) -> Vec<Finding> {
         let mut f = Vec::new();
         if let Some(v) = hh.village {
             self.villages_seen[v] = true;
         }
         let me = self.households.len() as u32;
-        let key = (hh.village_code.clone(), hh.household_id.clone());
+        let here = HouseholdRef {
+            village: self.intern(&hh.village_name),
+            household: hh.household_id.as_str().into(),
+            file: self.intern(&hh.src.file),
+            sheet: self.intern(&hh.src.sheet),
+            row: hh.src.row,
+        };
         if !hh.village_code.is_empty() {
+            let key = (self.intern(&hh.village_code), here.household.clone());
             if let Some(&prev) = self.keys.get(&key) {
-                let (_, _, ps) = &self.households[prev as usize];
+                let ps = &self.households[prev as usize];
                 f.push(
                     Finding::error(
                         "household_duplicate",
@@ -591,41 +629,24 @@ impl CampaignChecks {
                 self.keys.insert(key, me);
             }
         }
-        self.households.push((
-            hh.village_name.clone(),
-            hh.household_id.clone(),
-            hh.src.clone(),
-        ));
-        for row in rows {
-            let Ok(p) = idnum::parse(row.get(Col::IdNumber), last_day) else {
-                continue;
-            };
-            let k = p.id.key();
-            match self.ids.get(&k) {
+        self.households.push(here);
+        for row in rows.iter().filter(|r| r.id_key != 0) {
+            match self.ids.get(&row.id_key) {
                 None => {
-                    self.ids.insert(
-                        k,
-                        Seen {
-                            household: me,
-                            row: row.src.row as u32,
-                        },
-                    );
+                    self.ids.insert(row.id_key, Seen { household: me, row: row.src.row as u32 });
                 }
                 Some(first) => {
-                    let (fv, fh, fs) = self.households[first.household as usize].clone();
-                    let id = p.id.as_str();
+                    let fr = self.households[first.household as usize].clone();
+                    let id = row.get(Col::IdNumber);
                     f.push(Finding::error("id_duplicate", format!(
-                        "ID number {id} appears twice: here and in {}{} row {} (village {fv}, household {fh})",
-                        fs.file, sheet_part(&fs.sheet), first.row))
+                        "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
+                        fr.file, sheet_part(&fr.sheet), first.row, fr.village, fr.household))
                         .at(&row.src).column(Col::IdNumber.zh()).household(&hh.village_name, &hh.household_id));
-                    let first_src = Source {
-                        row: first.row as u64,
-                        ..fs
-                    };
+                    let first_src = Source { file: fr.file.to_string(), sheet: fr.sheet.to_string(), row: first.row as u64 };
                     f.push(Finding::error("id_duplicate", format!(
                         "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
                         row.src.file, sheet_part(&row.src.sheet), row.src.row, hh.village_name, hh.household_id))
-                        .at(&first_src).column(Col::IdNumber.zh()).household(&fv, &fh));
+                        .at(&first_src).column(Col::IdNumber.zh()).household(&fr.village, &fr.household));
                 }
             }
         }

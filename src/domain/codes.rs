@@ -189,6 +189,10 @@ pub fn list_for(col: Col) -> Option<&'static [Code]> {
 
 /// The canonical English code of a value (either language, or an alias).
 pub fn lookup(list: &'static [Code], value: &str) -> Option<&'static Code> {
+    // Fast path: the value as the template writes it.
+    if let Some(c) = list.iter().find(|c| c.zh == value) {
+        return Some(c);
+    }
     let folded = super::text::fold_width(value);
     let v = folded.trim();
     let lower = v.to_ascii_lowercase();

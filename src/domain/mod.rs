@@ -1,6 +1,7 @@
 //! The domain: campaign parameters, roster, register, rules and findings.
 //! Nothing here reads or writes files.
 
+pub mod appraisal;
 pub mod campaign;
 pub mod checks;
 pub mod codes;
@@ -9,8 +10,11 @@ pub mod finding;
 pub mod idnum;
 pub mod money;
 pub mod register;
+pub mod review;
 pub mod roster;
 pub mod rules;
+pub mod schedule;
 pub mod screen;
+pub mod statistics;
 pub mod survey;
 pub mod text;

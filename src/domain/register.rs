@@ -18,6 +18,8 @@ pub struct PersonRow {
     /// The ID number as written, when it differs from `cells[IdNumber]`
     /// (a 15-digit number converted to 18).
     pub id_as_written: String,
+    /// [`super::idnum::IdNumber::key`] of a valid ID number, 0 when invalid.
+    pub id_key: u64,
     pub extras: Vec<String>,
 }
 
@@ -94,6 +96,17 @@ pub fn group_households(rows: Vec<PersonRow>) -> Vec<Vec<PersonRow>> {
     let mut index: std::collections::HashMap<(String, String), usize> =
         std::collections::HashMap::new();
     for row in rows {
+        // Rows of a household usually follow each other.
+        if let Some(last) = order.last_mut() {
+            let prev = &last[0];
+            if prev.get(Col::HouseholdId) == row.get(Col::HouseholdId)
+                && prev.get(Col::Village) == row.get(Col::Village)
+                && prev.village_code == row.village_code
+            {
+                last.push(row);
+                continue;
+            }
+        }
         let key = (village_key(&row), row.get(Col::HouseholdId).to_string());
         match index.get(&key) {
             Some(&i) => order[i].push(row),

@@ -69,26 +69,27 @@ pub fn missing_columns(map: &HeaderMap, village_given: bool) -> Vec<Col> {
 /// register position of the map's i-th unknown column.
 pub fn person_rows(
     file: &str,
-    sheet: &Sheet,
+    sheet: &mut Sheet,
     map: &HeaderMap,
     extra_slots: &[usize],
     n_extras: usize,
     village: Option<&str>,
 ) -> Vec<PersonRow> {
     let mut out = Vec::with_capacity(sheet.rows.len().saturating_sub(map.header_row + 1));
-    for row in &sheet.rows[map.header_row + 1..] {
+    let sheet_name = sheet.name.clone();
+    for row in &mut sheet.rows[map.header_row + 1..] {
         if row.cells.iter().all(|c| c.is_empty()) {
             continue;
         }
         let mut p = PersonRow::new(Source {
             file: file.to_string(),
-            sheet: sheet.name.clone(),
+            sheet: sheet_name.clone(),
             row: row.line,
         });
         for (i, pos) in map.known.iter().enumerate() {
             if let Some(pos) = pos {
-                if let Some(v) = row.cells.get(*pos) {
-                    p.cells[i] = v.clone();
+                if let Some(v) = row.cells.get_mut(*pos) {
+                    p.cells[i] = std::mem::take(v);
                 }
             }
         }
@@ -99,8 +100,8 @@ pub fn person_rows(
         }
         p.extras = vec![String::new(); n_extras];
         for ((pos, _), slot) in map.extras.iter().zip(extra_slots) {
-            if let Some(v) = row.cells.get(*pos) {
-                p.extras[*slot] = v.clone();
+            if let (Some(v), Some(dst)) = (row.cells.get_mut(*pos), p.extras.get_mut(*slot)) {
+                *dst = std::mem::take(v);
             }
         }
         out.push(p);
@@ -138,7 +139,8 @@ mod tests {
         assert_eq!(m.header_row, 1);
         assert_eq!(m.known[Col::Name.index()], Some(1));
         assert_eq!(m.extras, vec![(3, "备注".to_string())]);
-        let rows = person_rows("f.csv", &s, &m, &[0], 1, Some("双河村"));
+        let mut s = s;
+        let rows = person_rows("f.csv", &mut s, &m, &[0], 1, Some("双河村"));
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].get(Col::Village), "双河村");
         assert_eq!(rows[0].extras, vec!["x".to_string()]);

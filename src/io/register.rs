@@ -4,7 +4,9 @@
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 
-use crate::domain::columns::{Col, COLUMNS, N_COLS};
+use crate::domain::checks::value_row;
+use crate::domain::codes;
+use crate::domain::columns::{Col, Level, COLUMNS, N_COLS};
 use crate::domain::finding::Source;
 use crate::domain::register::PersonRow;
 
@@ -27,33 +29,31 @@ pub fn header(extras: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Append one person to a CSV writer.
-pub fn write_row<W: std::io::Write>(
-    w: &mut csv::Writer<W>,
-    p: &PersonRow,
-    n_extras: usize,
-) -> Result<()> {
-    let src_row = p.src.row.to_string();
-    let lead = [
-        p.src.file.as_str(),
-        p.src.sheet.as_str(),
-        src_row.as_str(),
-        p.village_code.as_str(),
-        p.id_as_written.as_str(),
-    ];
-    let empty = String::new();
-    let extras = (0..n_extras).map(|i| p.extras.get(i).unwrap_or(&empty).as_str());
-    let cells = lead
-        .into_iter()
-        .chain(p.cells.iter().map(|s| s.as_str()))
-        .chain(extras);
-    w.write_record(
-        cells
-            .map(csvout::neutralise)
-            .collect::<Vec<_>>()
-            .iter()
-            .map(|c| c.as_ref()),
-    )?;
+/// Append a household's persons to a CSV writer, each household-level cell
+/// left blank on a member's row carried from the row that holds the value.
+pub fn write_household<W: std::io::Write>(w: &mut csv::Writer<W>, rows: &[PersonRow], n_extras: usize) -> Result<()> {
+    let head = rows
+        .iter()
+        .position(|r| codes::lookup(codes::RELATION, r.get(Col::Relation)).is_some_and(|c| c.en == "head"))
+        .unwrap_or(0);
+    let carried: Vec<&str> = COLUMNS
+        .iter()
+        .map(|c| if c.level == Level::Household { value_row(rows, head, c.col).get(c.col) } else { "" })
+        .collect();
+    for p in rows {
+        let src_row = p.src.row.to_string();
+        for cell in [p.src.file.as_str(), p.src.sheet.as_str(), src_row.as_str(), p.village_code.as_str(), p.id_as_written.as_str()] {
+            w.write_field(csvout::neutralise(cell).as_bytes())?;
+        }
+        for (i, cell) in p.cells.iter().enumerate() {
+            let v = if cell.is_empty() { carried[i] } else { cell.as_str() };
+            w.write_field(csvout::neutralise(v).as_bytes())?;
+        }
+        for i in 0..n_extras {
+            w.write_field(csvout::neutralise(p.extras.get(i).map(|s| s.as_str()).unwrap_or("")).as_bytes())?;
+        }
+        w.write_record(None::<&[u8]>)?;
+    }
     Ok(())
 }
 
@@ -117,6 +117,7 @@ impl RegisterReader {
             },
             village_code: get(3),
             id_as_written: get(4),
+            id_key: 0,
             cells: Vec::with_capacity(N_COLS),
             extras: Vec::with_capacity(self.extras.len()),
         };

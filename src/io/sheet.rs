@@ -58,21 +58,22 @@ pub fn read_file(path: &Path, encoding: Option<Encoding>) -> Result<Vec<Sheet>, 
 }
 
 /// Read just enough of a file to see its header rows: the first 64 KB of a
-/// CSV file, a workbook whole. Problems are left for the full read.
-pub fn read_head(path: &Path, encoding: Option<Encoding>) -> Option<Vec<Sheet>> {
+/// CSV file, a workbook whole (then `true`: the sheets are complete).
+/// Problems are left for the full read.
+pub fn read_head(path: &Path, encoding: Option<Encoding>) -> Option<(Vec<Sheet>, bool)> {
     use std::io::Read;
     let mut f = std::fs::File::open(path).ok()?;
     let mut head = vec![0u8; 65536];
     let n = f.read(&mut head).ok()?;
     head.truncate(n);
     if head.starts_with(b"PK") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return read_file(path, encoding).ok();
+        return read_file(path, encoding).ok().map(|s| (s, true));
     }
     if n == 65536 {
         let cut = head.iter().rposition(|&b| b == b'\n').unwrap_or(0);
         head.truncate(cut + 1);
     }
-    read_bytes(&head, encoding).ok()
+    read_bytes(&head, encoding).ok().map(|s| (s, n < 65536))
 }
 
 /// Read a file's bytes, telling the format by content.
