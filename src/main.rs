@@ -124,3 +124,6 @@ fn chain(e: &anyhow::Error) -> String {
         .collect::<Vec<_>>()
         .join(": ")
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -1,15 +1,418 @@
-//! `fupin appraise` (to be written)
+//! `fupin appraise [FILES…] [--village V --date D --present N]`: apply the
+//! villager representatives' meetings (民主评议, DESIGN 2.6) to the admitted
+//! households of `out/primary-list.csv`. Reads meeting tables (村, 日期,
+//! 到会人数) and vote tables (村, 户编号, 赞成, 反对, 弃权) from every file of
+//! `appraisal/` or the files named, in any sheet of any format; writes
+//! `out/appraised.csv`, `out/meetings.csv`, `out/appraisal-findings.csv`
+//! and the printable `out/appraisal-record.xlsx`.
+//!
+//! A village whose meeting lacks its quorum, or whose sheets hold any error,
+//! gets no appraised rows, so a wrong sheet never silently fails a household.
+//!
+//! Example: `fupin -C mytown appraise` or
+//! `fupin -C mytown appraise 评议.xlsx --village 双河村 --date 2015-06-04 --present 41`
+
+mod sheets;
+
 use anyhow::Result;
+use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::{config, Ctx, Report};
+use super::{chain, check::describe, config, data, folder_files, Ctx, Report};
+use crate::domain::appraisal::{outcome, parse_date, Outcome, Quorum};
+use crate::domain::finding::{Finding, Source};
+use crate::domain::roster::{Roster, Village};
+use crate::domain::rules::natural_cmp;
+use crate::io::lists::{read_list, write_list, ListRow};
+use crate::io::xlsx::appraisal::{write_record, RecordLine, RecordSheet};
+use crate::io::{csvout, findings as findings_io};
+use sheets::{Meeting, Sheets};
+
+/// The columns `appraised.csv` adds to the five of every list.
+pub const EXTRA: [&str; 8] = [
+    "rank",
+    "per_capita_income",
+    "present",
+    "votes_for",
+    "votes_against",
+    "votes_abstain",
+    "outcome",
+    "reason",
+];
+
+pub const MEETINGS_HEADER: [&str; 8] = [
+    "village_code",
+    "village",
+    "date",
+    "present",
+    "representatives",
+    "required",
+    "rule",
+    "valid",
+];
+
+/// The admitted households of each village of the roster, in rank order,
+/// and the decision on every household of the primary list.
+struct Primary {
+    admitted: Vec<Vec<ListRow>>,
+    decisions: HashMap<(usize, String), String>,
+}
+
+/// What became of the villages.
+#[derive(Default)]
+struct Outcomes {
+    appraised: Vec<ListRow>,
+    meetings: Vec<Vec<String>>,
+    records: Vec<RecordSheet>,
+    json: Vec<Value>,
+    /// Villages that were not appraised, and the first reason why.
+    failed: Vec<(String, String)>,
+    villages: usize,
+    passed: usize,
+    not_passed: usize,
+}
 
 pub fn run(
-    _ctx: &Ctx,
-    _files: &[PathBuf],
-    _village: Option<&str>,
-    _date: Option<&str>,
-    _present: Option<u32>,
+    ctx: &Ctx,
+    files: &[PathBuf],
+    village: Option<&str>,
+    date: Option<&str>,
+    present: Option<u32>,
 ) -> Result<Report> {
-    Err(config("appraise is not built yet"))
+    let campaign = ctx.campaign()?;
+    let roster = ctx.roster()?;
+    let flag = flag_meeting(&roster, village, date, present)?;
+    let list_path = chain::require(ctx, "primary-list.csv")?;
+    let primary = load_primary(&list_path, &roster)?;
+    let files = if files.is_empty() {
+        let dir = ctx.path("appraisal");
+        if !dir.is_dir() {
+            return Err(config(format!(
+                "{} has no appraisal/ folder: put the meeting and vote sheets there, or name the files",
+                ctx.dir.display()
+            )));
+        }
+        folder_files(&dir)?
+    } else {
+        files.to_vec()
+    };
+    let mut report = Report {
+        inputs: files.clone(),
+        ..Default::default()
+    };
+    report.inputs.extend([list_path, ctx.path("villages.csv")]);
+
+    let mut s = Sheets {
+        year: campaign.campaign.year,
+        flag_village: flag.as_ref().map(|(v, _)| *v),
+        ..Default::default()
+    };
+    for path in &files {
+        s.read_file(ctx, &roster, path);
+    }
+    if let Some((vi, m)) = flag {
+        ctx.say(format!(
+            "the meeting of {} is taken from --village --date --present",
+            roster.villages[vi].name
+        ));
+        s.meetings.insert(vi, m);
+        s.attempted.insert(vi);
+    }
+    s.check_votes(&roster, &primary.decisions);
+    // Errors so far by village; `check_meeting` adds its own.
+    let mut prior: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, f) in s.findings.iter().enumerate().filter(|(_, f)| f.is_error()) {
+        prior.entry(f.village.clone()).or_default().push(i);
+    }
+
+    let mut o = Outcomes::default();
+    for (vi, v) in roster.villages.iter().enumerate() {
+        let quorum = Quorum::new(&campaign.appraisal, v.population, v.representatives);
+        let prior = prior.get(&v.name).map(Vec::as_slice).unwrap_or(&[]);
+        appraise_village(vi, v, &quorum, &primary.admitted[vi], prior, &mut s, &mut o);
+    }
+
+    let out = ctx.out();
+    let appraised_csv = out.join("appraised.csv");
+    write_list(&appraised_csv, &EXTRA, &o.appraised)?;
+    let meetings_csv = out.join("meetings.csv");
+    csvout::write_csv(&meetings_csv, &MEETINGS_HEADER, o.meetings)?;
+    findings_io::sort(&mut s.findings);
+    let findings_csv = out.join("appraisal-findings.csv");
+    findings_io::write_csv(&findings_csv, &s.findings)?;
+    let record = out.join("appraisal-record.xlsx");
+    write_record(&record, &o.records, &campaign)?;
+    report
+        .outputs
+        .extend([appraised_csv, meetings_csv, findings_csv, record]);
+
+    let errors = s.findings.iter().filter(|f| f.is_error()).count();
+    let warnings = s.findings.len() - errors;
+    ctx.say(format!(
+        "appraise: {}, {} passed, {} failed; {} not appraised; {}, {}",
+        count(o.villages, "village appraised", "villages appraised"),
+        count(o.passed, "household", "households"),
+        o.not_passed,
+        count(o.failed.len(), "village", "villages"),
+        count(errors, "error", "errors"),
+        count(warnings, "warning", "warnings")
+    ));
+    for (name, why) in &o.failed {
+        ctx.say(format!("  {name}: not appraised: {why}"));
+    }
+    for f in s.findings.iter().filter(|f| f.is_error()).take(10) {
+        ctx.say(format!("  {}", describe(f)));
+    }
+    if errors > 0 || !o.failed.is_empty() {
+        report.exit = 1;
+        ctx.say("out/appraised.csv holds the villages whose appraisal stands; see out/appraisal-findings.csv, correct the meeting and vote sheets and run `fupin appraise` again");
+    }
+    let j = &mut report.json;
+    j.insert("villages_appraised".into(), json!(o.villages));
+    j.insert("villages_failed".into(), json!(o.failed.len()));
+    j.insert("households_passed".into(), json!(o.passed));
+    j.insert("households_failed".into(), json!(o.not_passed));
+    j.insert("errors".into(), json!(errors));
+    j.insert("warnings".into(), json!(warnings));
+    j.insert("villages".into(), Value::Array(o.json));
+    Ok(report)
+}
+
+/// Read the primary list; a provisional one is refused.
+fn load_primary(path: &std::path::Path, roster: &Roster) -> Result<Primary> {
+    let list = read_list(path).map_err(|e| data(format!("{e:#}")))?;
+    if list.iter().any(|r| r.get("list_status") == "provisional") {
+        return Err(data(
+            "the primary list is provisional (written by `fupin screen --provisional` while error findings stand): correct the errors and run `fupin screen` first",
+        ));
+    }
+    let mut p = Primary {
+        admitted: vec![Vec::new(); roster.villages.len()],
+        decisions: HashMap::new(),
+    };
+    for row in list {
+        let Some((vi, _)) = roster
+            .find(&row.village_code)
+            .or_else(|| roster.find(&row.village))
+        else {
+            return Err(data(format!(
+                "village {} ({}) of out/primary-list.csv is not in villages.csv: run `fupin screen` again",
+                row.village, row.village_code
+            )));
+        };
+        let decision = row.get("decision").to_string();
+        p.decisions
+            .insert((vi, row.household_id.clone()), decision.clone());
+        if decision == "admitted" {
+            p.admitted[vi].push(row);
+        }
+    }
+    for rows in &mut p.admitted {
+        rows.sort_by(rank_cmp);
+    }
+    Ok(p)
+}
+
+/// The findings on a village's meeting: quorum, an impossible attendance,
+/// households without votes, or no meeting at all. Returns whether the
+/// meeting itself is valid.
+fn check_meeting(v: &Village, vi: usize, quorum: &Quorum, adm: &[ListRow], s: &mut Sheets) -> bool {
+    let Some(m) = s.meetings.get(&vi) else {
+        if !adm.is_empty() && !s.attempted.contains(&vi) {
+            let msg = format!("no meeting recorded for {}: hand in its meeting sheet or use --village --date --present", v.name);
+            s.findings
+                .push(Finding::error("no_meeting", msg).household(&v.name, ""));
+        }
+        return false;
+    };
+    let mut found = Vec::new();
+    let at = |kind, msg: String| {
+        Finding::error(kind, msg)
+            .household(&v.name, "")
+            .at(&m.src)
+            .column("到会人数")
+    };
+    if let Some(msg) = quorum.shortfall(m.present) {
+        found.push(at("quorum", msg));
+    }
+    if let Some((reps, _)) = quorum.two_thirds.filter(|(r, _)| m.present > *r) {
+        let msg = format!("{} present, but the village has only {reps} representatives (villages.csv): correct the meeting sheet or the roster", m.present);
+        found.push(at("meeting_over_representatives", msg));
+    }
+    let valid = found.is_empty();
+    let voted = s.voted(vi);
+    for r in adm
+        .iter()
+        .filter(|r| !voted.contains(r.household_id.as_str()))
+    {
+        let msg = format!(
+            "household {} ({}) is on the primary list but has no row in the vote sheets",
+            r.household_id, r.head_name
+        );
+        found.push(Finding::error("votes_missing", msg).household(&v.name, &r.household_id));
+    }
+    s.findings.extend(found);
+    valid
+}
+
+fn appraise_village(
+    vi: usize,
+    v: &Village,
+    quorum: &Quorum,
+    adm: &[ListRow],
+    prior: &[usize],
+    s: &mut Sheets,
+    o: &mut Outcomes,
+) {
+    let start = s.findings.len();
+    let valid = check_meeting(v, vi, quorum, adm, s);
+    let meeting: Option<Meeting> = s.meetings.get(&vi).cloned();
+    if meeting.is_none() && adm.is_empty() {
+        return;
+    }
+    let errors: Vec<&Finding> = prior
+        .iter()
+        .map(|&i| &s.findings[i])
+        .chain(s.findings[start..].iter().filter(|f| f.is_error()))
+        .collect();
+    let mut lines = Vec::new();
+    let (mut passed, mut not_passed) = (0, 0);
+    let stands = meeting.as_ref().filter(|_| errors.is_empty());
+    if let Some(m) = stands {
+        o.villages += 1;
+        let votes = s.votes_of(vi);
+        for r in adm {
+            let vote = votes
+                .get(r.household_id.as_str())
+                .copied()
+                .unwrap_or_default();
+            let (out, reason) = outcome(&vote, m.present);
+            if out == Outcome::Passed {
+                passed += 1;
+            } else {
+                not_passed += 1;
+            }
+            let mut row = r.clone();
+            row.fields.retain(|k, _| EXTRA.contains(&k.as_str()));
+            row.set("present", m.present.to_string());
+            row.set("votes_for", vote.for_.to_string());
+            row.set("votes_against", vote.against.to_string());
+            row.set("votes_abstain", vote.abstain.to_string());
+            row.set("outcome", out.en());
+            row.set("reason", reason);
+            o.appraised.push(row);
+            lines.push(RecordLine {
+                rank: r.get("rank").into(),
+                household_id: r.household_id.clone(),
+                head_name: r.head_name.clone(),
+                size: r.size,
+                votes: vote,
+                outcome: out,
+            });
+        }
+    } else {
+        // The meeting's own problem first: it voids the village whatever
+        // the votes say.
+        let meeting_kinds = ["no_meeting", "quorum", "meeting_over_representatives"];
+        let why = errors
+            .iter()
+            .find(|f| meeting_kinds.contains(&f.kind) || f.kind.starts_with("meeting_"))
+            .or(errors.first())
+            .map(|f| f.message.clone())
+            .unwrap_or_default();
+        let more = match errors.len() {
+            0 | 1 => String::new(),
+            n => format!(" (and {} more)", count(n - 1, "problem", "problems")),
+        };
+        o.failed.push((v.name.clone(), format!("{why}{more}")));
+    }
+    o.passed += passed;
+    o.not_passed += not_passed;
+    if let Some(m) = &meeting {
+        o.meetings.push(vec![
+            v.code.clone(),
+            v.name.clone(),
+            m.date.to_string(),
+            m.present.to_string(),
+            v.representatives.map(|r| r.to_string()).unwrap_or_default(),
+            quorum.required.to_string(),
+            quorum.rule().en().into(),
+            if valid { "yes" } else { "no" }.into(),
+        ]);
+        o.records.push(RecordSheet {
+            village: v.name.clone(),
+            date: m.date,
+            present: m.present,
+            chair: m.chair.clone(),
+            recorder: m.recorder.clone(),
+            quorum: quorum.clone(),
+            errors: errors.iter().filter(|f| f.kind != "quorum").count(),
+            lines,
+            admitted: adm.len(),
+        });
+    }
+    o.json.push(json!({
+        "code": v.code,
+        "name": v.name,
+        "date": meeting.as_ref().map(|m| m.date.to_string()),
+        "present": meeting.as_ref().map(|m| m.present),
+        "required": quorum.required,
+        "rule": quorum.rule().en(),
+        "meeting_valid": valid,
+        "admitted_households": adm.len(),
+        "status": if stands.is_some() { "appraised" } else { "failed" },
+        "passed": passed,
+        "failed": not_passed,
+    }));
+}
+
+/// The meeting given by `--village --date --present`: all three or none.
+fn flag_meeting(
+    roster: &Roster,
+    village: Option<&str>,
+    date: Option<&str>,
+    present: Option<u32>,
+) -> Result<Option<(usize, Meeting)>> {
+    let (v, d, p) = match (village, date, present) {
+        (None, None, None) => return Ok(None),
+        (Some(v), Some(d), Some(p)) => (v, d, p),
+        _ => {
+            return Err(config(
+                "--village, --date and --present go together: give all three, or none and a meeting sheet",
+            ))
+        }
+    };
+    let (vi, _) = roster
+        .find(v)
+        .ok_or_else(|| config(format!("--village {v:?} is not in villages.csv")))?;
+    let date = parse_date(d).ok_or_else(|| {
+        config(format!(
+            "--date {d:?} is not a date such as 2015-06-04 or 2015年6月4日"
+        ))
+    })?;
+    let src = Source {
+        file: "command line".into(),
+        ..Default::default()
+    };
+    let m = Meeting {
+        date,
+        present: p,
+        chair: String::new(),
+        recorder: String::new(),
+        src,
+    };
+    Ok(Some((vi, m)))
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Rank order, households without a rank last in natural order.
+fn rank_cmp(a: &ListRow, b: &ListRow) -> std::cmp::Ordering {
+    let rank = |r: &ListRow| r.get("rank").parse::<u64>().unwrap_or(u64::MAX);
+    rank(a)
+        .cmp(&rank(b))
+        .then_with(|| natural_cmp(&a.household_id, &b.household_id))
 }

@@ -1,8 +1,372 @@
-//! `fupin bind` (to be written)
+//! `fupin bind`: file and card (建档立卡, DESIGN 2.8). Binds the final list
+//! into a registration workbook per village, `out/registration/<村名>.xlsx`
+//! (cover, classified statistics, a form per household on its own page,
+//! roster), and the town summary `out/town-summary.xlsx`.
+//!
+//! Example: `fupin -C mytown bind` once `fupin review --stage county` has
+//! written `out/final-list.csv`.
+
 use anyhow::Result;
+use rayon::prelude::*;
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 
-use super::{config, Ctx, Report};
+use super::{chain, config, data, Ctx, Report};
+use crate::domain::campaign::Campaign;
+use crate::domain::columns::Col;
+use crate::domain::money::{parse_money, Fen};
+use crate::domain::register::PersonRow;
+use crate::domain::roster::Roster;
+use crate::domain::statistics::{HouseholdValues, MemberValues, Statistics};
+use crate::io::lists::ListRow;
+use crate::io::xlsx::registration::{
+    write_registration, FormHousehold, IncomeBasis, Member, VillageBook,
+};
+use crate::io::xlsx::summary::{write_summary, SummaryRow, TownSummary};
 
-pub fn run(_ctx: &Ctx) -> Result<Report> {
-    Err(config("bind is not built yet"))
+mod load;
+
+use load::Key;
+
+/// What the primary list says of a household.
+struct Primary {
+    net_income: Option<Fen>,
+    basis: IncomeBasis,
+    per_capita: Option<Fen>,
+}
+
+pub fn run(ctx: &Ctx) -> Result<Report> {
+    let campaign = ctx.campaign()?;
+    let roster = ctx.roster()?;
+    let standard = campaign.current_standard().map_err(config)?;
+    let lang = campaign.output.lang;
+    let final_path = load::final_list(ctx)?;
+    let register_path = chain::require(ctx, "register.csv")?;
+    let primary_path = chain::require(ctx, "primary-list.csv")?;
+    let mut report = Report::default();
+    report.inputs.extend([
+        ctx.path("campaign.toml"),
+        ctx.path("villages.csv"),
+        final_path.clone(),
+        register_path.clone(),
+        primary_path.clone(),
+    ]);
+
+    let finals = load::list(&final_path)?;
+    let primary_rows = load::list(&primary_path)?;
+    let primary: HashMap<Key, Primary> = primary_rows
+        .iter()
+        .map(|r| {
+            let p = Primary {
+                net_income: parse_money(r.get("net_income")).ok(),
+                basis: IncomeBasis::from_list(r.get("income_basis")),
+                per_capita: parse_money(r.get("per_capita_income")).ok(),
+            };
+            (r.key(), p)
+        })
+        .collect();
+    let wanted: HashSet<Key> = finals.iter().map(ListRow::key).collect();
+    if wanted.len() != finals.len() {
+        return Err(data(
+            "out/final-list.csv lists a household twice: run `fupin review --stage county` again",
+        ));
+    }
+    let mut members = load::members(&register_path, &wanted)?;
+
+    // The villages in roster order, then any the roster does not know.
+    let mut order: Vec<(String, String)> = roster
+        .villages
+        .iter()
+        .map(|v| (v.code.clone(), v.name.clone()))
+        .collect();
+    for r in &finals {
+        if !order.iter().any(|(c, _)| *c == r.village_code) {
+            order.push((r.village_code.clone(), r.village.clone()));
+        }
+    }
+    let mut by_village: HashMap<&str, Vec<&ListRow>> = HashMap::new();
+    for r in &finals {
+        by_village
+            .entry(r.village_code.as_str())
+            .or_default()
+            .push(r);
+    }
+
+    let dates = load::announcement_ends(ctx, &mut report.inputs)?;
+    let mut books: Vec<VillageBook> = Vec::new();
+    for (code, name) in &order {
+        let Some(rows) = by_village.get(code.as_str()) else {
+            continue;
+        };
+        let mut book = VillageBook {
+            county: campaign.campaign.county.trim().to_string(),
+            town: campaign.campaign.town.trim().to_string(),
+            village: name.clone(),
+            village_code: code.clone(),
+            year: campaign.campaign.year,
+            standard,
+            base_amount: campaign.standard.base_amount,
+            base_year: campaign.standard.base_year,
+            date: dates.get(code).or_else(|| dates.get("")).cloned(),
+            ..Default::default()
+        };
+        for r in rows {
+            let persons = members.remove(&r.key()).unwrap_or_default();
+            book.households
+                .push(form_household(r, persons, primary.get(&r.key()))?);
+        }
+        for hh in &book.households {
+            book.stats.add(&values(hh));
+        }
+        books.push(book);
+    }
+
+    // Write the villages' workbooks side by side.
+    let dir = ctx.out().join("registration");
+    let mut stems: HashSet<String> = HashSet::new();
+    let paths: Vec<PathBuf> = books
+        .iter()
+        .map(|b| {
+            let mut stem = load::file_stem(&b.village, &b.village_code);
+            if !stems.insert(stem.to_lowercase()) {
+                stem = format!("{stem}-{}", load::file_stem(&b.village_code, "village"));
+                stems.insert(stem.to_lowercase());
+            }
+            dir.join(format!("{stem}.xlsx"))
+        })
+        .collect();
+    let sheets: Vec<usize> = books
+        .par_iter()
+        .zip(paths.par_iter())
+        .map(|(b, p)| write_registration(p, b, lang, b.households.len() > 200))
+        .collect::<Result<_>>()?;
+    remove_stale(ctx, &roster, &books, &paths, &dir);
+
+    let summary = summarise(
+        ctx,
+        &campaign,
+        &roster,
+        standard,
+        &books,
+        &primary_rows,
+        &mut report,
+    )?;
+    let summary_path = ctx.out().join("town-summary.xlsx");
+    write_summary(&summary_path, &summary, lang)?;
+
+    let mut villages = Vec::new();
+    for ((b, p), n) in books.iter().zip(&paths).zip(&sheets) {
+        ctx.say(format!(
+            "{}: {} households, {} persons → {}",
+            b.village,
+            b.stats.households,
+            b.stats.persons,
+            ctx.rel(p)
+        ));
+        villages.push(json!({
+            "code": b.village_code, "name": b.village, "households": b.stats.households,
+            "persons": b.stats.persons, "forms": b.households.len(), "form_sheets": n,
+            "file": ctx.rel(p),
+        }));
+    }
+    let (hh, persons) = (summary.stats.households, summary.stats.persons);
+    ctx.say(format!(
+        "bound {} villages: {hh} households, {persons} persons; town summary → {}",
+        books.len(),
+        ctx.rel(&summary_path)
+    ));
+    report.outputs.extend(paths);
+    report.outputs.push(summary_path);
+    report.json.extend([
+        ("villages_bound".into(), json!(books.len())),
+        ("households".into(), json!(hh)),
+        ("persons".into(), json!(persons)),
+        ("forms".into(), json!(hh)),
+        ("villages".into(), json!(villages)),
+    ]);
+    Ok(report)
+}
+
+/// The form of one household of the final list.
+fn form_household(
+    r: &ListRow,
+    persons: Vec<PersonRow>,
+    primary: Option<&Primary>,
+) -> Result<FormHousehold> {
+    let who = format!("household {} of {}", r.household_id, r.village);
+    if persons.is_empty() {
+        return Err(data(format!(
+            "{who} is on out/final-list.csv but not in out/register.csv: the register changed after the list was made; run the stages again from `fupin screen`"
+        )));
+    }
+    if persons.len() != r.size as usize {
+        return Err(data(format!(
+            "{who}: out/final-list.csv gives {} persons, out/register.csv lists {}: run the stages again from `fupin screen`",
+            r.size,
+            persons.len()
+        )));
+    }
+    let Some(p) = primary else {
+        return Err(data(format!(
+            "{who} is on out/final-list.csv but not on out/primary-list.csv: run the stages again from `fupin screen`"
+        )));
+    };
+    let head = persons
+        .iter()
+        .find(|p| load::is_head(p))
+        .unwrap_or(&persons[0]);
+    let per_capita = parse_money(r.get("per_capita_income"))
+        .ok()
+        .or(p.per_capita)
+        .or_else(|| p.net_income.map(|n| n.per_person(persons.len() as u32)));
+    Ok(FormHousehold {
+        household_id: r.household_id.clone(),
+        head_name: head.get(Col::Name).to_string(),
+        head_id: head.get(Col::IdNumber).to_string(),
+        net_income: p.net_income,
+        per_capita,
+        basis: p.basis,
+        housing: load::household_value(&persons, Col::Housing),
+        main_cause: load::household_value(&persons, Col::MainCause),
+        attribute: load::household_value(&persons, Col::Attribute),
+        phone: load::household_value(&persons, Col::Phone),
+        rank: r.get("rank").trim().to_string(),
+        members: persons
+            .iter()
+            .map(|p| Member {
+                name: p.get(Col::Name).to_string(),
+                relation: p.get(Col::Relation).to_string(),
+                id_number: p.get(Col::IdNumber).to_string(),
+                sex: p.get(Col::Sex).to_string(),
+                health: p.get(Col::Health).to_string(),
+                schooling: p.get(Col::Schooling).to_string(),
+                labour: p.get(Col::Labour).to_string(),
+            })
+            .collect(),
+    })
+}
+
+fn values(hh: &FormHousehold) -> HouseholdValues<'_> {
+    HouseholdValues {
+        main_cause: &hh.main_cause,
+        attribute: &hh.attribute,
+        housing: &hh.housing,
+        members: hh
+            .members
+            .iter()
+            .map(|m| MemberValues {
+                health: &m.health,
+                labour: &m.labour,
+            })
+            .collect(),
+    }
+}
+
+/// A roster village without final households keeps no workbook from an
+/// earlier bind.
+fn remove_stale(
+    ctx: &Ctx,
+    roster: &Roster,
+    books: &[VillageBook],
+    paths: &[PathBuf],
+    dir: &std::path::Path,
+) {
+    for v in &roster.villages {
+        if books.iter().any(|b| b.village_code == v.code) {
+            continue;
+        }
+        let p = dir.join(format!("{}.xlsx", load::file_stem(&v.name, &v.code)));
+        if p.exists() && !paths.contains(&p) && std::fs::remove_file(&p).is_ok() {
+            ctx.say(format!(
+                "{}: no household on the final list; removed the old {}",
+                v.name,
+                ctx.rel(&p)
+            ));
+        }
+    }
+}
+
+fn summarise(
+    ctx: &Ctx,
+    campaign: &Campaign,
+    roster: &Roster,
+    standard: i64,
+    books: &[VillageBook],
+    primary_rows: &[ListRow],
+    report: &mut Report,
+) -> Result<TownSummary> {
+    let inputs = &mut report.inputs;
+    let appraised = load::stage_counts(ctx, "appraised.csv", "outcome", "passed", inputs)?;
+    let mut reviews = Vec::new();
+    for s in [
+        chain::Stage::Village,
+        chain::Stage::Town,
+        chain::Stage::County,
+    ] {
+        reviews.push(load::stage_counts(
+            ctx,
+            &s.output(),
+            "outcome",
+            "kept",
+            inputs,
+        )?);
+    }
+    let mut town = Statistics::new();
+    for b in books {
+        town.merge(&b.stats);
+    }
+    let mut by_village: HashMap<&str, Vec<&ListRow>> = HashMap::new();
+    for r in primary_rows {
+        by_village
+            .entry(r.village_code.as_str())
+            .or_default()
+            .push(r);
+    }
+    let bound: HashMap<&str, &VillageBook> =
+        books.iter().map(|b| (b.village_code.as_str(), b)).collect();
+    let rows = roster
+        .villages
+        .iter()
+        .map(|v| {
+            let mine = by_village.get(v.code.as_str()).into_iter().flatten();
+            let mut row = SummaryRow {
+                code: v.code.clone(),
+                name: v.name.clone(),
+                population: v.population,
+                key: v.key,
+                ..Default::default()
+            };
+            for r in mine {
+                row.applicants += 1;
+                if r.get("decision") == "admitted" {
+                    row.admitted += 1;
+                }
+                if row.quota.is_none() {
+                    row.quota = r.get("quota").trim().parse().ok();
+                    row.pool = r.get("pool").to_string();
+                }
+            }
+            let count = |m: &Option<HashMap<String, u64>>| {
+                m.as_ref().map(|m| m.get(&v.code).copied().unwrap_or(0))
+            };
+            row.appraised = count(&appraised);
+            for (slot, m) in row.reviews.iter_mut().zip(&reviews) {
+                *slot = count(m);
+            }
+            if let Some(b) = bound.get(v.code.as_str()) {
+                row.final_households = b.stats.households;
+                row.final_persons = b.stats.persons;
+            }
+            row
+        })
+        .collect();
+    Ok(TownSummary {
+        county: campaign.campaign.county.trim().to_string(),
+        town: campaign.campaign.town.trim().to_string(),
+        year: campaign.campaign.year,
+        standard,
+        rows,
+        stats: town,
+    })
 }

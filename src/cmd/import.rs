@@ -139,6 +139,7 @@ pub fn run(
         }
         findings.extend(problems);
     } else {
+        crate::io::atomic::readable(tmp.path())?;
         tmp.as_file().sync_all()?;
         tmp.persist(&register_path).map_err(|e| e.error)?;
         report.outputs.push(register_path);

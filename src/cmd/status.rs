@@ -1,8 +1,450 @@
-//! `fupin status` (to be written)
+//! `fupin status`: for every village of the roster, which stages are done,
+//! the date of the appraisal meeting, the periods of publicity and the
+//! households at each stage; then the next step to take. A missing file is
+//! a stage not done: status never fails on a campaign folder.
+//!
+//! Example: `fupin -C mytown status` or `fupin -C mytown --json status`.
+
 use anyhow::Result;
+use serde_json::{json, Value};
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
-use super::{config, Ctx, Report};
+use super::chain::Stage;
+use super::review::{read_csv, read_schedule};
+use super::{folder_files, Ctx, Report};
+use crate::domain::campaign::Lang;
+use crate::domain::columns::Col;
+use crate::domain::roster::Roster;
+use crate::io::lists::{read_list, ListRow};
+use crate::io::register::RegisterReader;
 
-pub fn run(_ctx: &Ctx) -> Result<Report> {
-    Err(config("status is not built yet"))
+mod show;
+
+use show::{counts_table, dates_table, done, table, village_json};
+
+const STAGES: [Stage; 3] = [Stage::Village, Stage::Town, Stage::County];
+
+/// What is known of one village.
+#[derive(Default)]
+struct Village {
+    code: String,
+    name: String,
+    applicants: Option<usize>,
+    admitted: Option<usize>,
+    passed: Option<usize>,
+    meeting: Option<(String, Option<bool>)>,
+    publicity: [Option<(String, String)>; 3],
+    notice: [bool; 3],
+    kept: [Option<usize>; 3],
+    removed: [Option<usize>; 3],
+    final_households: Option<usize>,
+    final_persons: Option<u64>,
+    registration: bool,
+}
+
+/// Which files exist, which are stale, what could not be read.
+#[derive(Default)]
+struct Facts {
+    exists: HashMap<&'static str, bool>,
+    stale: Vec<(String, &'static str)>,
+    problems: Vec<String>,
+    inputs: Vec<PathBuf>,
+}
+
+impl Facts {
+    fn has(&self, name: &str) -> bool {
+        self.exists.get(name).copied().unwrap_or(false)
+    }
+    fn is_stale(&self, name: &str) -> bool {
+        self.stale
+            .iter()
+            .any(|(m, _)| m.starts_with(&format!("out/{name} ")))
+    }
+}
+
+pub fn run(ctx: &Ctx) -> Result<Report> {
+    let campaign = ctx.campaign()?;
+    let roster = ctx.roster()?;
+    let mut v: Vec<Village> = roster
+        .villages
+        .iter()
+        .map(|r| Village {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            ..Default::default()
+        })
+        .collect();
+    let mut facts = Facts::default();
+    gather(ctx, &roster, &mut v, &mut facts);
+    let (cmd, why) = next_step(ctx, &roster, &v, &facts);
+    let next = if why.is_empty() {
+        cmd.clone()
+    } else {
+        format!("{cmd} — {why}")
+    };
+
+    let lang = campaign.output.lang;
+    let c = &campaign.campaign;
+    ctx.say(format!(
+        "{} {} {}: {}",
+        c.county,
+        c.town,
+        c.year,
+        if lang == Lang::En {
+            "campaign status"
+        } else {
+            "精准识别进度"
+        }
+    ));
+    let flags: Vec<_> = v.iter().map(|x| done(x, &facts)).collect();
+    ctx.say(table(&counts_table(&v, &flags, lang), 2));
+    ctx.say("");
+    ctx.say(table(&dates_table(&v, lang), 5));
+    ctx.say("");
+    for (m, _) in &facts.stale {
+        ctx.say(format!("note: {m}"));
+    }
+    for p in &facts.problems {
+        ctx.say(format!("note: {p}"));
+    }
+    ctx.say(format!("next: {next}"));
+
+    let mut report = Report {
+        inputs: facts.inputs.clone(),
+        ..Default::default()
+    };
+    report.json.insert(
+        "villages".into(),
+        Value::Array(v.iter().map(|x| village_json(x, &facts)).collect()),
+    );
+    report.json.insert("next".into(), json!(next));
+    report.json.insert("next_command".into(), json!(cmd));
+    let stale: Vec<&String> = facts.stale.iter().map(|(m, _)| m).collect();
+    report.json.insert("stale".into(), json!(stale));
+    report.json.insert("problems".into(), json!(facts.problems));
+    Ok(report)
+}
+
+fn modified(p: &Path) -> Option<SystemTime> {
+    std::fs::metadata(p).and_then(|m| m.modified()).ok()
+}
+
+fn place(roster: &Roster, code: &str, name: &str) -> Option<usize> {
+    roster
+        .villages
+        .iter()
+        .position(|v| v.code == code)
+        .or_else(|| roster.find(name).map(|(i, _)| i))
+}
+
+/// Read every output there is into `v` and `facts`.
+fn gather(ctx: &Ctx, roster: &Roster, v: &mut [Village], facts: &mut Facts) {
+    let out = ctx.out();
+    let names: [&'static str; 10] = [
+        "register.csv",
+        "survey.csv",
+        "primary-list.csv",
+        "appraised.csv",
+        "meetings.csv",
+        "schedule.csv",
+        "after-village-review.csv",
+        "after-town-review.csv",
+        "after-county-review.csv",
+        "final-list.csv",
+    ];
+    for n in names {
+        let p = out.join(n);
+        let e = p.is_file();
+        facts.exists.insert(n, e);
+        if e {
+            facts.inputs.push(p);
+        }
+    }
+    // A list older than the one it derives from.
+    let pairs: [(&str, &str, &'static str); 8] = [
+        ("survey.csv", "register.csv", "fupin survey"),
+        ("primary-list.csv", "register.csv", "fupin screen"),
+        ("primary-list.csv", "survey.csv", "fupin screen"),
+        ("appraised.csv", "primary-list.csv", "fupin appraise"),
+        (
+            "after-village-review.csv",
+            "appraised.csv",
+            "fupin review --stage village",
+        ),
+        (
+            "after-town-review.csv",
+            "after-village-review.csv",
+            "fupin review --stage town",
+        ),
+        (
+            "after-county-review.csv",
+            "after-town-review.csv",
+            "fupin review --stage county",
+        ),
+        (
+            "final-list.csv",
+            "after-county-review.csv",
+            "fupin review --stage county",
+        ),
+    ];
+    for (a, b, cmd) in pairs {
+        if let (Some(ta), Some(tb)) = (modified(&out.join(a)), modified(&out.join(b))) {
+            if ta < tb && !facts.is_stale(a) {
+                facts.stale.push((
+                    format!(
+                        "out/{a} is older than out/{b}, which it derives from: run `{cmd}` again"
+                    ),
+                    cmd,
+                ));
+            }
+        }
+    }
+
+    if facts.has("register.csv") {
+        match count_register(&out.join("register.csv"), roster) {
+            Ok(n) => {
+                for (i, x) in v.iter_mut().enumerate() {
+                    x.applicants = Some(n.get(&i).copied().unwrap_or(0));
+                }
+            }
+            Err(e) => facts.problems.push(format!("{e:#}")),
+        }
+    }
+    let n = v.len();
+    let list = |name: &'static str, facts: &mut Facts| -> Option<Vec<Vec<ListRow>>> {
+        if !facts.has(name) {
+            return None;
+        }
+        match read_list(&out.join(name)) {
+            Ok(rows) => {
+                let mut by: Vec<Vec<ListRow>> = vec![Vec::new(); n];
+                for r in rows {
+                    if let Some(i) = place(roster, &r.village_code, &r.village) {
+                        by[i].push(r);
+                    }
+                }
+                Some(by)
+            }
+            Err(e) => {
+                facts.problems.push(format!("{e:#}"));
+                facts.exists.insert(name, false);
+                None
+            }
+        }
+    };
+    let count =
+        |rows: &[ListRow], col: &str, val: &str| rows.iter().filter(|r| r.get(col) == val).count();
+    if let Some(by) = list("primary-list.csv", facts) {
+        for (x, rows) in v.iter_mut().zip(&by) {
+            x.applicants = Some(rows.len());
+            x.admitted = Some(count(rows, "decision", "admitted"));
+        }
+    }
+    if let Some(by) = list("appraised.csv", facts) {
+        for (x, rows) in v.iter_mut().zip(&by) {
+            x.passed = Some(count(rows, "outcome", "passed"));
+        }
+    }
+    for (k, s) in STAGES.iter().enumerate() {
+        let name = match s {
+            Stage::Village => "after-village-review.csv",
+            Stage::Town => "after-town-review.csv",
+            Stage::County => "after-county-review.csv",
+        };
+        if let Some(by) = list(name, facts) {
+            for (x, rows) in v.iter_mut().zip(&by) {
+                x.kept[k] = Some(count(rows, "outcome", "kept"));
+                x.removed[k] = Some(count(rows, "outcome", "removed"));
+            }
+        }
+    }
+    if let Some(by) = list("final-list.csv", facts) {
+        for (x, rows) in v.iter_mut().zip(&by) {
+            x.final_households = Some(rows.len());
+            x.final_persons = Some(rows.iter().map(|r| u64::from(r.size)).sum());
+        }
+    }
+    if facts.has("meetings.csv") {
+        match read_csv(&out.join("meetings.csv")) {
+            Ok(rows) => {
+                for r in rows {
+                    let g = |c: &str| r.get(c).cloned().unwrap_or_default();
+                    let Some(i) = place(roster, &g("village_code"), &g("village")) else {
+                        continue;
+                    };
+                    let valid = yes_no(&g("valid"));
+                    // The last valid meeting of the village, else its last meeting.
+                    if valid != Some(false)
+                        || v[i].meeting.as_ref().is_none_or(|m| m.1 == Some(false))
+                    {
+                        v[i].meeting = Some((g("date"), valid));
+                    }
+                }
+            }
+            Err(e) => facts.problems.push(format!("{e:#}")),
+        }
+    }
+    match read_schedule(&out.join("schedule.csv")) {
+        Ok(rows) => {
+            for [code, stage, start, end] in rows {
+                let (Some(i), Some(k)) = (
+                    place(roster, &code, &code),
+                    STAGES
+                        .iter()
+                        .position(|s| stage.eq_ignore_ascii_case(s.en())),
+                ) else {
+                    continue;
+                };
+                v[i].publicity[k] = Some((start, end));
+                v[i].notice[k] = true;
+            }
+        }
+        Err(e) => facts.problems.push(format!("{e:#}")),
+    }
+    let bind_time = modified(&out.join("final-list.csv"));
+    for x in v.iter_mut() {
+        for (k, s) in STAGES.iter().enumerate() {
+            let base = out.join("notices").join(format!("{}-{}", s.en(), x.name));
+            if base.with_extension("xlsx").is_file() || base.with_extension("csv").is_file() {
+                x.notice[k] = true;
+            }
+        }
+        let book = out.join("registration").join(format!("{}.xlsx", x.name));
+        if book.is_file() {
+            x.registration = true;
+            if modified(&book) < bind_time && !facts.stale.iter().any(|s| s.1 == "fupin bind") {
+                facts.stale.push((
+                    "out/registration/ is older than out/final-list.csv: run `fupin bind` again"
+                        .to_string(),
+                    "fupin bind",
+                ));
+            }
+        }
+    }
+}
+
+fn yes_no(s: &str) -> Option<bool> {
+    match s.trim().to_lowercase().as_str() {
+        "true" | "yes" | "1" | "valid" | "是" | "有效" => Some(true),
+        "false" | "no" | "0" | "invalid" | "否" | "无效" => Some(false),
+        _ => None,
+    }
+}
+
+/// Households of the register by village.
+fn count_register(path: &Path, roster: &Roster) -> Result<HashMap<usize, usize>> {
+    let mut seen: BTreeSet<(usize, String)> = BTreeSet::new();
+    let mut rdr = RegisterReader::open(path)?;
+    while let Some(rows) = rdr.next_file()? {
+        for r in rows {
+            let cell = if r.village_code.is_empty() {
+                r.get(Col::Village)
+            } else {
+                &r.village_code
+            };
+            if let Some((i, _)) = roster.find(cell) {
+                seen.insert((i, r.get(Col::HouseholdId).to_string()));
+            }
+        }
+    }
+    let mut n = HashMap::new();
+    for (i, _) in seen {
+        *n.entry(i).or_insert(0) += 1;
+    }
+    Ok(n)
+}
+
+fn has_files(ctx: &Ctx, dir: &str, prefix: &str) -> bool {
+    let d = ctx.path(dir);
+    d.is_dir()
+        && folder_files(&d).is_ok_and(|f| {
+            f.iter().any(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().to_lowercase().starts_with(prefix))
+            })
+        })
+}
+
+/// The next command and what it waits for.
+fn next_step(ctx: &Ctx, roster: &Roster, v: &[Village], f: &Facts) -> (String, String) {
+    let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+    if !f.has("register.csv") {
+        return if has_files(ctx, "applications", "") {
+            s("fupin import", "")
+        } else {
+            s(
+                "fupin import",
+                "waiting for application sheets in applications/",
+            )
+        };
+    }
+    if has_files(ctx, "survey", "") && (!f.has("survey.csv") || f.is_stale("survey.csv")) {
+        return s("fupin survey", "");
+    }
+    if !f.has("primary-list.csv") || f.is_stale("primary-list.csv") {
+        return s("fupin screen", "");
+    }
+    if !f.has("appraised.csv") || f.is_stale("appraised.csv") {
+        return if has_files(ctx, "appraisal", "") {
+            s("fupin appraise", "")
+        } else {
+            s("fupin appraise", "waiting for appraisal/ sheets")
+        };
+    }
+    let schedule_time = modified(&ctx.out().join("schedule.csv"));
+    for (k, st) in STAGES.iter().enumerate() {
+        let (input, _) = st.input();
+        let noticed = v.iter().any(|x| x.publicity[k].is_some());
+        if !noticed || schedule_time < modified(&ctx.out().join(input)) {
+            return (format!("fupin notice --stage {}", st.en()), String::new());
+        }
+        let out = st.output();
+        if !f.has(&out) || f.is_stale(&out) {
+            let cmd = format!("fupin review --stage {}", st.en());
+            if has_files(ctx, "review", st.en()) {
+                return (cmd, String::new());
+            }
+            let end = v
+                .iter()
+                .filter_map(|x| x.publicity[k].as_ref().map(|p| p.1.clone()))
+                .max()
+                .unwrap_or_default();
+            return (
+                cmd,
+                format!(
+                    "after the {} publicity ends ({end}): hand in the decision sheet as review/{}….xlsx, or run it with --no-changes",
+                    st.en(),
+                    st.en()
+                ),
+            );
+        }
+    }
+    if !f.has("final-list.csv") || f.is_stale("final-list.csv") {
+        return s(
+            "fupin review --stage county",
+            "it writes out/final-list.csv",
+        );
+    }
+    let unbound = v
+        .iter()
+        .zip(&roster.villages)
+        .any(|(x, _)| x.final_households.unwrap_or(0) > 0 && !x.registration);
+    if unbound || f.stale.iter().any(|x| x.1 == "fupin bind") {
+        return s("fupin bind", "");
+    }
+    s("nothing", "every stage is done")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validity_words() {
+        assert_eq!(yes_no("true"), Some(true));
+        assert_eq!(yes_no("否"), Some(false));
+        assert_eq!(yes_no(""), None);
+    }
 }

@@ -6,6 +6,7 @@
 //! household), so villages are generated in parallel and the same options
 //! give byte-identical files.
 
+pub mod appraisal;
 mod household;
 mod ids;
 mod income;

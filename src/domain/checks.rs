@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::campaign::Campaign;
 use super::codes::{self, Code};
-use super::columns::{Col, Level, COLUMNS};
+use super::columns::{Col, Level, COLUMNS, N_COLS};
 use super::finding::{Finding, Source};
 use super::idnum::{self, Sex};
 use super::money::{parse_money, Fen};
@@ -32,6 +32,8 @@ pub struct Checker<'a> {
     /// The day ages are taken on for the schooling checks.
     pub school_day: NaiveDate,
     pub flags: Vec<(String, FlagRef)>,
+    /// Roster villages by code and by name.
+    villages: HashMap<String, usize>,
 }
 
 impl<'a> Checker<'a> {
@@ -58,6 +60,12 @@ impl<'a> Checker<'a> {
             last_day: NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
             school_day: NaiveDate::from_ymd_opt(year, 9, 1).unwrap_or_default(),
             flags,
+            villages: roster
+                .villages
+                .iter()
+                .enumerate()
+                .flat_map(|(i, v)| [(v.name.clone(), i), (v.code.clone(), i)])
+                .collect(),
         }
     }
 
@@ -78,6 +86,7 @@ impl<'a> Checker<'a> {
             kind.at(&row.src).column(col.zh()).household(&ctx.0, &ctx.1)
         };
 
+        let mut coded: Vec<Coded> = Vec::with_capacity(rows.len());
         let mut sexes: Vec<Option<Sex>> = Vec::with_capacity(rows.len());
         let mut ages: Vec<Option<i32>> = Vec::with_capacity(rows.len());
         for row in rows.iter_mut() {
@@ -96,13 +105,15 @@ impl<'a> Checker<'a> {
                     ));
                 }
             }
+            let mut found: Coded = [None; N_COLS];
             for spec in COLUMNS {
                 let v = row.get(spec.col);
                 if v.is_empty() {
                     continue;
                 }
                 if let Some(list) = codes::list_for(spec.col) {
-                    if codes::lookup(list, v).is_none() {
+                    found[spec.col.index()] = codes::lookup(list, v);
+                    if found[spec.col.index()].is_none() {
                         f.push(at(
                             Finding::error(
                                 "code_value",
@@ -120,7 +131,7 @@ impl<'a> Checker<'a> {
             }
             let id = self.check_id(row, &mut f, &ctx);
             let sex = id.as_ref().map(|i| i.sex());
-            if let (Some(s), Some(code)) = (sex, codes::lookup(codes::SEX, row.get(Col::Sex))) {
+            if let (Some(s), Some(code)) = (sex, found[Col::Sex.index()]) {
                 if sex_en(s) != code.en {
                     f.push(at(
                         Finding::warning(
@@ -136,11 +147,12 @@ impl<'a> Checker<'a> {
                     ));
                 }
             }
+            coded.push(found);
             sexes.push(sex);
             ages.push(id.as_ref().map(|i| i.age_on(self.school_day)));
         }
 
-        let heads: Vec<usize> = (0..rows.len()).filter(|&i| is_head(&rows[i])).collect();
+        let heads: Vec<usize> = (0..rows.len()).filter(|&i| en(&coded[i], Col::Relation) == Some("head")).collect();
         match heads.len() {
             1 => hh.head_name = rows[heads[0]].get(Col::Name).to_string(),
             0 => f.push(at(
@@ -176,8 +188,8 @@ impl<'a> Checker<'a> {
         let head = heads.first().copied().unwrap_or(0);
         self.household_cells(rows, head, &mut f, &ctx);
         self.size_and_income(rows, head, &mut hh, &mut f, &ctx);
-        self.plausibility(rows, head, &sexes, &ages, &mut f, &ctx);
-        hh.deprivations = deprivations(rows);
+        self.plausibility(rows, head, &coded, &sexes, &ages, &mut f, &ctx);
+        hh.deprivations = deprivations(&coded);
         hh.flags = self.flags_of(rows);
         hh.error = f.iter().find(|x| x.is_error()).map(|x| x.message.clone());
         (hh, f)
@@ -185,15 +197,8 @@ impl<'a> Checker<'a> {
 
     fn resolve_village(&self, rows: &mut [PersonRow], hh: &mut Household, f: &mut Vec<Finding>) {
         let cell = rows[0].get(Col::Village).to_string();
-        let found = if rows[0].village_code.is_empty() {
-            self.roster.find(&cell)
-        } else {
-            self.roster
-                .villages
-                .iter()
-                .enumerate()
-                .find(|(_, v)| v.code == rows[0].village_code)
-        };
+        let key = if rows[0].village_code.is_empty() { cell.trim() } else { rows[0].village_code.as_str() };
+        let found = self.villages.get(key).map(|&i| (i, &self.roster.villages[i]));
         match found {
             Some((i, v)) => {
                 hh.village = Some(i);
@@ -384,10 +389,12 @@ impl<'a> Checker<'a> {
         hh.net_income = basis;
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn plausibility(
         &self,
         rows: &[PersonRow],
         head: usize,
+        coded: &[Coded],
         sexes: &[Option<Sex>],
         ages: &[Option<i32>],
         f: &mut Vec<Finding>,
@@ -413,7 +420,7 @@ impl<'a> Checker<'a> {
                     ));
                 }
             }
-            let is_spouse = codes::lookup(codes::RELATION, rel).is_some_and(|c| c.en == "spouse");
+            let is_spouse = en(&coded[i], Col::Relation) == Some("spouse");
             if let (true, Some(hs), Some(s)) = (is_spouse && i != head, head_sex, sexes[i]) {
                 if hs == s {
                     f.push(loc(
@@ -427,10 +434,10 @@ impl<'a> Checker<'a> {
             }
             if let (Some(age), Some(code)) = (
                 ages[i],
-                codes::lookup(codes::SCHOOLING, row.get(Col::Schooling)),
+                coded[i][Col::Schooling.index()],
             ) {
                 let healthy = matches!(
-                    codes::lookup(codes::HEALTH, row.get(Col::Health)).map(|c| c.en),
+                    en(&coded[i], Col::Health),
                     None | Some("healthy")
                 );
                 if let Some(why) = schooling_misfit(code, age, healthy) {
@@ -477,10 +484,6 @@ pub fn value_row(rows: &[PersonRow], head: usize, col: Col) -> &PersonRow {
     rows.iter().find(|r| !r.get(col).is_empty()).unwrap_or(&rows[head])
 }
 
-fn is_head(row: &PersonRow) -> bool {
-    codes::lookup(codes::RELATION, row.get(Col::Relation)).is_some_and(|c| c.en == "head")
-}
-
 fn canonical(col: Col, v: &str) -> String {
     if let Some(list) = codes::list_for(col) {
         if let Some(c) = codes::lookup(list, v) {
@@ -523,25 +526,20 @@ fn schooling_misfit(code: &Code, age: i32, healthy: bool) -> Option<&'static str
     (age < lo || age > hi).then_some(why)
 }
 
-fn deprivations(rows: &[PersonRow]) -> Deprivations {
-    let is = |list: &'static [Code], v: &str, ens: &[&str]| {
-        codes::lookup(list, v).is_some_and(|c| ens.contains(&c.en))
-    };
+fn deprivations(coded: &[Coded]) -> Deprivations {
+    let any = |col: Col, ens: &[&str]| coded.iter().any(|c| en(c, col).is_some_and(|e| ens.contains(&e)));
     Deprivations {
-        unsafe_housing: rows
-            .iter()
-            .any(|r| is(codes::HOUSING, r.get(Col::Housing), &["unsafe"])),
-        illness_or_disability: rows.iter().any(|r| {
-            is(
-                codes::HEALTH,
-                r.get(Col::Health),
-                &["serious_illness", "disabled"],
-            )
-        }),
-        dropout: rows
-            .iter()
-            .any(|r| is(codes::SCHOOLING, r.get(Col::Schooling), &["dropout"])),
+        unsafe_housing: any(Col::Housing, &["unsafe"]),
+        illness_or_disability: any(Col::Health, &["serious_illness", "disabled"]),
+        dropout: any(Col::Schooling, &["dropout"]),
     }
+}
+
+/// The code of each coded cell of a row, looked up once.
+type Coded = [Option<&'static Code>; N_COLS];
+
+fn en(coded: &Coded, col: Col) -> Option<&'static str> {
+    coded[col.index()].map(|c| c.en)
 }
 
 /// Where a value was first seen, compactly.

@@ -141,7 +141,10 @@ impl Table {
             return list.len();
         }
         match codes::lookup(list, value) {
-            Some(c) => list.iter().position(|x| x.en == c.en).unwrap_or(list.len() + 1),
+            Some(c) => list
+                .iter()
+                .position(|x| x.en == c.en)
+                .unwrap_or(list.len() + 1),
             None => list.len() + 1,
         }
     }
@@ -290,7 +293,11 @@ impl Statistics {
 mod tests {
     use super::*;
 
-    fn hh<'a>(cause: &'a str, attr: &'a str, members: &[(&'a str, &'a str)]) -> HouseholdValues<'a> {
+    fn hh<'a>(
+        cause: &'a str,
+        attr: &'a str,
+        members: &[(&'a str, &'a str)],
+    ) -> HouseholdValues<'a> {
         HouseholdValues {
             main_cause: cause,
             attribute: attr,
@@ -308,7 +315,11 @@ mod tests {
     #[test]
     fn counts_households_and_persons_in_both_languages() {
         let mut s = Statistics::new();
-        s.add(&hh("因病", "低保贫困户", &[("患有大病", "丧失劳动力"), ("健康", "")]));
+        s.add(&hh(
+            "因病",
+            "低保贫困户",
+            &[("患有大病", "丧失劳动力"), ("健康", "")],
+        ));
         s.add(&hh("illness", "dibao", &[("serious_illness", "lost")]));
         s.add(&hh("", "一般户", &[("健康", "普通劳动力"); 3]));
         assert_eq!((s.households, s.persons), (3, 6));
@@ -323,8 +334,14 @@ mod tests {
         let rows = cause.rows();
         assert_eq!(rows.len(), codes::MAIN_CAUSE.len() + 1);
         assert_eq!(rows[0].0.zh(), "因病");
-        assert_eq!(rows.last().map(|r| (r.0, r.1.households)), Some((Category::Blank, 1)));
-        assert_eq!(s.table(Dimension::Attribute).count_of("dibao").households, 2);
+        assert_eq!(
+            rows.last().map(|r| (r.0, r.1.households)),
+            Some((Category::Blank, 1))
+        );
+        assert_eq!(
+            s.table(Dimension::Attribute).count_of("dibao").households,
+            2
+        );
         assert_eq!(s.table(Dimension::Attribute).count_of("general").persons, 3);
         let health = s.table(Dimension::Health);
         assert_eq!(health.count_of("healthy").persons, 4);
@@ -357,14 +374,26 @@ mod tests {
         let mut a = Statistics::new();
         a.add(&hh("因学", "五保户", &[("残疾", "无劳动力")]));
         let mut b = Statistics::new();
-        b.add(&hh("education", "wubao", &[("disabled", "none"), ("chronic", "weak")]));
+        b.add(&hh(
+            "education",
+            "wubao",
+            &[("disabled", "none"), ("chronic", "weak")],
+        ));
         b.add(&hh("缺资金", "", &[]));
         let mut town = Statistics::new();
         town.merge(&a);
         town.merge(&b);
         assert_eq!((town.households, town.persons), (3, 3));
-        assert_eq!(town.table(Dimension::MainCause).count_of("education").persons, 3);
-        assert_eq!(town.table(Dimension::Health).count_of("disabled").persons, 2);
+        assert_eq!(
+            town.table(Dimension::MainCause)
+                .count_of("education")
+                .persons,
+            3
+        );
+        assert_eq!(
+            town.table(Dimension::Health).count_of("disabled").persons,
+            2
+        );
         assert!(town.adds_up());
         assert_eq!(Statistics::new(), Statistics::default());
     }

@@ -18,6 +18,7 @@ pub fn write_with(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> Result<(
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     fill(tmp.as_file_mut()).with_context(|| format!("cannot write {}", path.display()))?;
+    readable(tmp.path())?;
     tmp.as_file().sync_all()?;
     tmp.persist(path)
         .map_err(|e| e.error)
@@ -35,10 +36,23 @@ pub fn write_via_path(path: &Path, save: impl FnOnce(&Path) -> Result<()>) -> Re
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     save(tmp.path()).with_context(|| format!("cannot write {}", path.display()))?;
+    readable(tmp.path())?;
     std::fs::File::open(tmp.path())?.sync_all()?;
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+/// Temporary files are created private (0600); outputs are ordinary files
+/// that colleagues on the same machine may read.
+pub fn readable(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))?;
+    }
+    let _ = path;
     Ok(())
 }
 
@@ -63,6 +77,11 @@ mod tests {
         write_bytes(&p, b"one").unwrap();
         write_bytes(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o644);
+        }
         assert_eq!(std::fs::read_dir(d.path().join("sub")).unwrap().count(), 1);
     }
 }

@@ -1,6 +1,10 @@
 //! Workbook layouts, one module per kind of document.
 
+pub mod appraisal;
 pub mod common;
 pub mod findings;
+pub mod notice;
 pub mod primary;
+pub mod registration;
+pub mod summary;
 pub mod template;

@@ -1,0 +1,195 @@
+//! The inputs of `bind`: the final list and where it must come from, the
+//! members of its households from the register (one pass, indexed by
+//! village and household), the incomes of the primary list, the counts of
+//! the stage lists and the dates of the schedule.
+
+use anyhow::{Context, Result};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use super::super::{chain, data, Ctx};
+use crate::domain::codes;
+use crate::domain::columns::Col;
+use crate::domain::register::PersonRow;
+use crate::io::lists::{read_list, ListRow};
+use crate::io::register::RegisterReader;
+
+/// (village code, household number)
+pub type Key = (String, String);
+
+/// Files written within this much of each other count as written together
+/// (a stage may write its lists in any order).
+const SAME_RUN: Duration = Duration::from_secs(2);
+
+fn modified(p: &Path) -> Option<SystemTime> {
+    std::fs::metadata(p).and_then(|m| m.modified()).ok()
+}
+
+/// `out/final-list.csv`, which must exist and be no older than the lists
+/// it derives from.
+pub fn final_list(ctx: &Ctx) -> Result<PathBuf> {
+    let path = ctx.out().join("final-list.csv");
+    let Some(t) = modified(&path) else {
+        return Err(data(
+            "out/final-list.csv does not exist yet: run `fupin review --stage county` first",
+        ));
+    };
+    let order = chain::ORDER;
+    for (i, (name, _)) in order.iter().enumerate().rev() {
+        let Some(tp) = modified(&ctx.out().join(name)) else {
+            continue;
+        };
+        if tp > t + SAME_RUN {
+            // The stage that reads this list, and those after it.
+            let todo = match order.get(i + 1) {
+                Some((_, next)) if i + 2 < order.len() => {
+                    format!("`{next}` and the stages after it")
+                }
+                _ => "`fupin review --stage county`".to_string(),
+            };
+            return Err(data(format!(
+                "out/final-list.csv is older than out/{name}, which it derives from: run {todo} again"
+            )));
+        }
+    }
+    Ok(path)
+}
+
+/// Read a list, any problem being a data error.
+pub fn list(path: &Path) -> Result<Vec<ListRow>> {
+    read_list(path).map_err(|e| data(format!("{e:#}")))
+}
+
+/// The persons of the households `wanted`, head first, then in register
+/// order.
+pub fn members(path: &Path, wanted: &HashSet<Key>) -> Result<HashMap<Key, Vec<PersonRow>>> {
+    let mut reader = RegisterReader::open(path).map_err(|e| data(format!("{e:#}")))?;
+    let mut out: HashMap<Key, Vec<PersonRow>> = HashMap::with_capacity(wanted.len());
+    while let Some(rows) = reader
+        .next_file()
+        .with_context(|| format!("cannot read {}", path.display()))
+        .map_err(|e| data(format!("{e:#}")))?
+    {
+        for p in rows {
+            let key = (p.village_code.clone(), p.get(Col::HouseholdId).to_string());
+            if wanted.contains(&key) {
+                out.entry(key).or_default().push(p);
+            }
+        }
+    }
+    for persons in out.values_mut() {
+        // A stable sort: the head first, the others as listed.
+        persons.sort_by_key(|p| !is_head(p));
+    }
+    Ok(out)
+}
+
+pub fn is_head(p: &PersonRow) -> bool {
+    codes::lookup(codes::RELATION, p.get(Col::Relation)).is_some_and(|c| c.en == "head")
+}
+
+/// A household-level value: the head's cell, or the first member's that is
+/// filled.
+pub fn household_value(persons: &[PersonRow], col: Col) -> String {
+    persons
+        .iter()
+        .map(|p| p.get(col).trim())
+        .find(|s| !s.is_empty())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Households of each village on an optional stage list whose `column`
+/// is `value`; `None` when the list has not been written.
+pub fn stage_counts(
+    ctx: &Ctx,
+    name: &str,
+    column: &str,
+    value: &str,
+    inputs: &mut Vec<PathBuf>,
+) -> Result<Option<HashMap<String, u64>>> {
+    let path = ctx.out().join(name);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let rows = list(&path)?;
+    inputs.push(path);
+    let mut m: HashMap<String, u64> = HashMap::new();
+    for r in rows {
+        if r.get(column).trim() == value {
+            *m.entry(r.village_code).or_default() += 1;
+        }
+    }
+    Ok(Some(m))
+}
+
+/// The end of the county announcement by village code, from
+/// `out/schedule.csv` when it exists; a row with a blank code stands for
+/// every village.
+pub fn announcement_ends(ctx: &Ctx, inputs: &mut Vec<PathBuf>) -> Result<HashMap<String, String>> {
+    let path = ctx.out().join("schedule.csv");
+    let mut out = HashMap::new();
+    if !path.exists() {
+        return Ok(out);
+    }
+    let fail = |e: &dyn std::fmt::Display| data(format!("{}: {e}", path.display()));
+    let mut rdr = csv::Reader::from_path(&path).map_err(|e| fail(&e))?;
+    let header: Vec<String> = rdr
+        .headers()
+        .map_err(|e| fail(&e))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+        .collect();
+    let pos = |n: &str| header.iter().position(|h| h == n);
+    let (Some(code), Some(stage), Some(end)) = (pos("village_code"), pos("stage"), pos("end"))
+    else {
+        return Err(fail(
+            &"not a fupin schedule: village_code, stage or end is missing",
+        ));
+    };
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| fail(&e))?;
+        let cell = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
+        if cell(stage) == "county" && !cell(end).is_empty() {
+            out.insert(cell(code), cell(end));
+        }
+    }
+    inputs.push(path);
+    Ok(out)
+}
+
+/// A file name made from a village name: no path separators or characters
+/// Windows refuses, never empty, never hidden.
+pub fn file_stem(name: &str, code: &str) -> String {
+    let s: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if "/\\:*?\"<>|".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let s = s.trim_start_matches('.').trim().to_string();
+    if s.is_empty() {
+        file_stem(code, "village")
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_safe() {
+        assert_eq!(file_stem("双河村", "1"), "双河村");
+        assert_eq!(file_stem("a/b:c", "1"), "a_b_c");
+        assert_eq!(file_stem("..", "370323101"), "370323101");
+        assert_eq!(file_stem("", ""), "village");
+    }
+}
