@@ -19,8 +19,8 @@ pub enum NoticeFormat {
 )]
 pub struct Cli {
     /// The campaign folder (default: the current directory)
-    #[arg(short = 'C', global = true, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    #[arg(short = 'C', global = true, value_name = "DIR", id = "campaign_dir")]
+    pub campaign_dir: Option<PathBuf>,
     /// Print one JSON object describing what was done on stdout
     #[arg(long, global = true)]
     pub json: bool,

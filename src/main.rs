@@ -18,7 +18,7 @@ fn main() {
         }
     };
     let dir = cli
-        .dir
+        .campaign_dir
         .clone()
         .unwrap_or_else(|| std::path::PathBuf::from("."));
     let ctx = Ctx {

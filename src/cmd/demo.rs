@@ -1,15 +1,21 @@
-//! `fupin demo [DIR]`: write a realistic example town and run every stage
-//! on it. The same generator makes benchmark towns:
+//! `fupin demo [DIR]`: write a realistic example town and run the whole
+//! chain on it, as a town would: applications with a few data errors, the
+//! findings, corrected sheets, survey, primary list, appraisal, the three
+//! rounds of publicity and review, and the bound registration workbooks.
+//! The same generator makes benchmark towns:
 //! `fupin demo /tmp/big --villages 1000 --households 1000000 --no-run`.
 //!
 //! Example: `fupin demo` (writes ./demo-town) or `fupin demo 演示镇 --seed 7`
 
-use anyhow::Result;
-use serde_json::json;
+use anyhow::{Context, Result};
+use serde_json::{json, Value};
 use std::path::Path;
 
-use super::{config, Ctx, Report};
-use crate::demo::{generate, DemoOptions};
+use super::chain::Stage;
+use super::{config, finish_stage, Ctx, Report};
+use crate::cli::NoticeFormat;
+use crate::demo::{appraisal, generate, review, DemoOptions};
+use crate::io::lists::read_list;
 
 pub struct DemoArgs<'a> {
     pub dir: Option<&'a Path>,
@@ -71,32 +77,132 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<Report> {
         json: false,
         quiet: ctx.quiet,
     };
-    let mut stages = Vec::new();
-    let steps: [(&str, &[&str]); 3] = [
-        ("import", &[]),
-        ("survey", &[]),
-        ("screen", &["--provisional"]),
-    ];
-    for (name, args) in steps {
-        town.say(format!(
-            "\n== fupin -C {} {name} {}",
-            dir.display(),
-            args.join(" ")
-        ));
-        let r = match name {
-            "import" => super::import::run(&town, &[], None, None),
-            "survey" => super::survey::run(&town, &[]),
-            _ => super::screen::run(&town, true),
-        };
-        let code = super::finish_stage(&town, name, args, &r);
-        stages.push(json!({"stage": name, "exit": code}));
-        if code == 2 {
-            break;
+    let mut stages: Vec<Value> = Vec::new();
+    let result = chain(&town, &opts, &mut stages);
+    report.json.insert("stages".into(), json!(stages));
+    result?;
+    town.say(format!(
+        "\nthe demo town has run end to end: see {}/out (registration/ holds the bound workbooks)",
+        dir.display()
+    ));
+    Ok(report)
+}
+
+/// Run one stage: say it, run it, journal it. Returns its exit status.
+fn stage(
+    town: &Ctx,
+    stages: &mut Vec<Value>,
+    args: &[&str],
+    f: impl FnOnce() -> Result<Report>,
+) -> i32 {
+    town.say(format!(
+        "\n== fupin -C {} {}",
+        town.dir.display(),
+        args.join(" ")
+    ));
+    let r = f();
+    let code = finish_stage(town, args[0], &args[1..], &r);
+    stages.push(json!({"stage": args.join(" "), "exit": code}));
+    code
+}
+
+fn chain(town: &Ctx, opts: &DemoOptions, stages: &mut Vec<Value>) -> Result<()> {
+    let must = |code: i32, what: &str| -> Result<()> {
+        if code == 0 {
+            Ok(())
+        } else {
+            Err(super::data(format!(
+                "the demo stopped: `fupin {what}` exited {code}"
+            )))
+        }
+    };
+    let code = stage(town, stages, &["import"], || {
+        super::import::run(town, &[], None, None)
+    });
+    if opts.errors {
+        stage(town, stages, &["survey"], || super::survey::run(town, &[]));
+        stage(town, stages, &["screen", "--provisional"], || {
+            super::screen::run(town, true)
+        });
+        town.say("\nthe villages correct the rows named in out/findings.xlsx and hand in their sheets again:");
+        correct(town, opts)?;
+        let code = stage(town, stages, &["import"], || {
+            super::import::run(town, &[], None, None)
+        });
+        must(code, "import")?;
+    } else {
+        must(code, "import")?;
+    }
+    must(
+        stage(town, stages, &["survey"], || super::survey::run(town, &[])),
+        "survey",
+    )?;
+    must(
+        stage(town, stages, &["screen"], || {
+            super::screen::run(town, false)
+        }),
+        "screen",
+    )?;
+
+    let campaign = town.campaign()?;
+    let roster = town.roster()?;
+    let primary = read_list(&town.out().join("primary-list.csv"))?;
+    appraisal::write_appraisal_sheets(
+        &town.dir,
+        &primary,
+        &roster,
+        campaign.campaign.year,
+        opts.seed,
+    )?;
+    must(
+        stage(town, stages, &["appraise"], || {
+            super::appraise::run(town, &[], None, None, None)
+        }),
+        "appraise",
+    )?;
+    let appraised = read_list(&town.out().join("appraised.csv"))?;
+    review::write_review_sheets(&town.dir, &appraised, opts.seed)?;
+    for s in [Stage::Village, Stage::Town, Stage::County] {
+        let name = s.en();
+        must(
+            stage(town, stages, &["notice", "--stage", name], || {
+                super::notice::run(town, s, None, NoticeFormat::Xlsx)
+            }),
+            "notice",
+        )?;
+        must(
+            stage(town, stages, &["review", "--stage", name], || {
+                super::review::run(town, s, &[], false)
+            }),
+            "review",
+        )?;
+    }
+    must(
+        stage(town, stages, &["bind"], || super::bind::run(town)),
+        "bind",
+    )
+}
+
+/// Replace the application sheets that hold the deliberate errors with the
+/// same sheets written without them.
+fn correct(town: &Ctx, opts: &DemoOptions) -> Result<()> {
+    let tmp = tempfile::Builder::new()
+        .prefix(".fupin-demo-")
+        .tempdir_in(&town.dir)?;
+    let clean = DemoOptions {
+        errors: false,
+        ..opts.clone()
+    };
+    generate(tmp.path(), &clean)?;
+    for e in std::fs::read_dir(tmp.path().join("applications"))? {
+        let e = e?;
+        let ours = town.dir.join("applications").join(e.file_name());
+        let theirs = std::fs::read(e.path())?;
+        if std::fs::read(&ours).ok().as_deref() != Some(theirs.as_slice()) {
+            crate::io::atomic::write_bytes(&ours, &theirs)
+                .with_context(|| format!("cannot replace {}", ours.display()))?;
+            town.say(format!("  corrected {}", town.rel(&ours)));
         }
     }
-    if opts.errors {
-        town.say("\nthe deliberate errors make the primary list provisional: see out/findings.xlsx, correct the sheets in applications/ and run `fupin import` and `fupin screen` again");
-    }
-    report.json.insert("stages".into(), json!(stages));
-    Ok(report)
+    Ok(())
 }

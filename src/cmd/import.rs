@@ -89,12 +89,18 @@ pub fn run(
         cw.flush()?;
         drop(cw);
         let chunk = rayon::current_num_threads().max(1) * 4;
-        for ((paths, labels), cached) in files.chunks(chunk).zip(names.chunks(chunk)).zip(whole.chunks_mut(chunk)) {
+        for ((paths, labels), cached) in files
+            .chunks(chunk)
+            .zip(names.chunks(chunk))
+            .zip(whole.chunks_mut(chunk))
+        {
             let results: Vec<FileResult> = paths
                 .par_iter()
                 .zip(labels)
                 .zip(cached.par_iter_mut())
-                .map(|((p, label), c)| read_one(p, label, enc, village, &extras, &checker, c.take()))
+                .map(|((p, label), c)| {
+                    read_one(p, label, enc, village, &extras, &checker, c.take())
+                })
                 .collect();
             for r in results {
                 if let Some(p) = r.problem {
@@ -202,7 +208,10 @@ fn read_one(
             bytes: Vec::new(),
         }
     };
-    let mut sheets = match cached.map(Ok).unwrap_or_else(|| sheet::read_file(path, enc)) {
+    let mut sheets = match cached
+        .map(Ok)
+        .unwrap_or_else(|| sheet::read_file(path, enc))
+    {
         Ok(s) => s,
         Err(e) => return problem(e),
     };

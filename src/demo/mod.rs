@@ -12,6 +12,7 @@ mod ids;
 mod income;
 mod inject;
 mod names;
+pub mod review;
 mod village;
 mod write;
 

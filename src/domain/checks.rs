@@ -152,7 +152,9 @@ impl<'a> Checker<'a> {
             ages.push(id.as_ref().map(|i| i.age_on(self.school_day)));
         }
 
-        let heads: Vec<usize> = (0..rows.len()).filter(|&i| en(&coded[i], Col::Relation) == Some("head")).collect();
+        let heads: Vec<usize> = (0..rows.len())
+            .filter(|&i| en(&coded[i], Col::Relation) == Some("head"))
+            .collect();
         match heads.len() {
             1 => hh.head_name = rows[heads[0]].get(Col::Name).to_string(),
             0 => f.push(at(
@@ -197,8 +199,15 @@ impl<'a> Checker<'a> {
 
     fn resolve_village(&self, rows: &mut [PersonRow], hh: &mut Household, f: &mut Vec<Finding>) {
         let cell = rows[0].get(Col::Village).to_string();
-        let key = if rows[0].village_code.is_empty() { cell.trim() } else { rows[0].village_code.as_str() };
-        let found = self.villages.get(key).map(|&i| (i, &self.roster.villages[i]));
+        let key = if rows[0].village_code.is_empty() {
+            cell.trim()
+        } else {
+            rows[0].village_code.as_str()
+        };
+        let found = self
+            .villages
+            .get(key)
+            .map(|&i| (i, &self.roster.villages[i]));
         match found {
             Some((i, v)) => {
                 hh.village = Some(i);
@@ -286,7 +295,13 @@ impl<'a> Checker<'a> {
 
     /// Household-level cells belong on the head's row; other rows leave them
     /// blank or repeat the same value.
-    fn household_cells(&self, rows: &[PersonRow], head: usize, f: &mut Vec<Finding>, ctx: &(String, String)) {
+    fn household_cells(
+        &self,
+        rows: &[PersonRow],
+        head: usize,
+        f: &mut Vec<Finding>,
+        ctx: &(String, String),
+    ) {
         for spec in COLUMNS.iter().filter(|s| s.level == Level::Household) {
             let vr = value_row(rows, head, spec.col);
             let value = vr.get(spec.col);
@@ -298,7 +313,8 @@ impl<'a> Checker<'a> {
                 let v = row.get(spec.col);
                 if !v.is_empty()
                     && v != value
-                    && canonical(spec.col, v) != *canon.get_or_insert_with(|| canonical(spec.col, value))
+                    && canonical(spec.col, v)
+                        != *canon.get_or_insert_with(|| canonical(spec.col, value))
                 {
                     f.push(Finding::error("household_cells_disagree", format!(
                         "{} is {v:?} here but {value:?} on row {}: a household has one value", spec.zh, vr.src.row))
@@ -317,7 +333,11 @@ impl<'a> Checker<'a> {
         ctx: &(String, String),
     ) {
         let at = |col: Col| value_row(rows, head, col);
-        let loc = |x: Finding, col: Col| x.at(&at(col).src).column(col.zh()).household(&ctx.0, &ctx.1);
+        let loc = |x: Finding, col: Col| {
+            x.at(&at(col).src)
+                .column(col.zh())
+                .household(&ctx.0, &ctx.1)
+        };
         let stated = at(Col::HouseholdSize).get(Col::HouseholdSize);
         if !stated.is_empty() {
             match super::text::fold_width(stated).trim().parse::<u32>() {
@@ -349,7 +369,9 @@ impl<'a> Checker<'a> {
             }
         };
         let net_blank = at(Col::NetIncome).get(Col::NetIncome).is_empty();
-        let pc_blank = at(Col::PerCapitaIncome).get(Col::PerCapitaIncome).is_empty();
+        let pc_blank = at(Col::PerCapitaIncome)
+            .get(Col::PerCapitaIncome)
+            .is_empty();
         let net = read(Col::NetIncome, f);
         let pc = read(Col::PerCapitaIncome, f);
         if net_blank && pc_blank {
@@ -432,14 +454,8 @@ impl<'a> Checker<'a> {
                     ));
                 }
             }
-            if let (Some(age), Some(code)) = (
-                ages[i],
-                coded[i][Col::Schooling.index()],
-            ) {
-                let healthy = matches!(
-                    en(&coded[i], Col::Health),
-                    None | Some("healthy")
-                );
+            if let (Some(age), Some(code)) = (ages[i], coded[i][Col::Schooling.index()]) {
+                let healthy = matches!(en(&coded[i], Col::Health), None | Some("healthy"));
                 if let Some(why) = schooling_misfit(code, age, healthy) {
                     f.push(loc(
                         Finding::warning(
@@ -481,7 +497,9 @@ pub fn value_row(rows: &[PersonRow], head: usize, col: Col) -> &PersonRow {
     if !rows[head].get(col).is_empty() {
         return &rows[head];
     }
-    rows.iter().find(|r| !r.get(col).is_empty()).unwrap_or(&rows[head])
+    rows.iter()
+        .find(|r| !r.get(col).is_empty())
+        .unwrap_or(&rows[head])
 }
 
 fn canonical(col: Col, v: &str) -> String {
@@ -527,7 +545,11 @@ fn schooling_misfit(code: &Code, age: i32, healthy: bool) -> Option<&'static str
 }
 
 fn deprivations(coded: &[Coded]) -> Deprivations {
-    let any = |col: Col, ens: &[&str]| coded.iter().any(|c| en(c, col).is_some_and(|e| ens.contains(&e)));
+    let any = |col: Col, ens: &[&str]| {
+        coded
+            .iter()
+            .any(|c| en(c, col).is_some_and(|e| ens.contains(&e)))
+    };
     Deprivations {
         unsafe_housing: any(Col::Housing, &["unsafe"]),
         illness_or_disability: any(Col::Health, &["serious_illness", "disabled"]),
@@ -631,7 +653,13 @@ impl CampaignChecks {
         for row in rows.iter().filter(|r| r.id_key != 0) {
             match self.ids.get(&row.id_key) {
                 None => {
-                    self.ids.insert(row.id_key, Seen { household: me, row: row.src.row as u32 });
+                    self.ids.insert(
+                        row.id_key,
+                        Seen {
+                            household: me,
+                            row: row.src.row as u32,
+                        },
+                    );
                 }
                 Some(first) => {
                     let fr = self.households[first.household as usize].clone();
@@ -640,7 +668,11 @@ impl CampaignChecks {
                         "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
                         fr.file, sheet_part(&fr.sheet), first.row, fr.village, fr.household))
                         .at(&row.src).column(Col::IdNumber.zh()).household(&hh.village_name, &hh.household_id));
-                    let first_src = Source { file: fr.file.to_string(), sheet: fr.sheet.to_string(), row: first.row as u64 };
+                    let first_src = Source {
+                        file: fr.file.to_string(),
+                        sheet: fr.sheet.to_string(),
+                        row: first.row as u64,
+                    };
                     f.push(Finding::error("id_duplicate", format!(
                         "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
                         row.src.file, sheet_part(&row.src.sheet), row.src.row, hh.village_name, hh.household_id))

@@ -31,26 +31,50 @@ pub fn header(extras: &[String]) -> Vec<String> {
 
 /// Append a household's persons to a CSV writer, each household-level cell
 /// left blank on a member's row carried from the row that holds the value.
-pub fn write_household<W: std::io::Write>(w: &mut csv::Writer<W>, rows: &[PersonRow], n_extras: usize) -> Result<()> {
+pub fn write_household<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    rows: &[PersonRow],
+    n_extras: usize,
+) -> Result<()> {
     let head = rows
         .iter()
-        .position(|r| codes::lookup(codes::RELATION, r.get(Col::Relation)).is_some_and(|c| c.en == "head"))
+        .position(|r| {
+            codes::lookup(codes::RELATION, r.get(Col::Relation)).is_some_and(|c| c.en == "head")
+        })
         .unwrap_or(0);
     let carried: Vec<&str> = COLUMNS
         .iter()
-        .map(|c| if c.level == Level::Household { value_row(rows, head, c.col).get(c.col) } else { "" })
+        .map(|c| {
+            if c.level == Level::Household {
+                value_row(rows, head, c.col).get(c.col)
+            } else {
+                ""
+            }
+        })
         .collect();
     for p in rows {
         let src_row = p.src.row.to_string();
-        for cell in [p.src.file.as_str(), p.src.sheet.as_str(), src_row.as_str(), p.village_code.as_str(), p.id_as_written.as_str()] {
+        for cell in [
+            p.src.file.as_str(),
+            p.src.sheet.as_str(),
+            src_row.as_str(),
+            p.village_code.as_str(),
+            p.id_as_written.as_str(),
+        ] {
             w.write_field(csvout::neutralise(cell).as_bytes())?;
         }
         for (i, cell) in p.cells.iter().enumerate() {
-            let v = if cell.is_empty() { carried[i] } else { cell.as_str() };
+            let v = if cell.is_empty() {
+                carried[i]
+            } else {
+                cell.as_str()
+            };
             w.write_field(csvout::neutralise(v).as_bytes())?;
         }
         for i in 0..n_extras {
-            w.write_field(csvout::neutralise(p.extras.get(i).map(|s| s.as_str()).unwrap_or("")).as_bytes())?;
+            w.write_field(
+                csvout::neutralise(p.extras.get(i).map(|s| s.as_str()).unwrap_or("")).as_bytes(),
+            )?;
         }
         w.write_record(None::<&[u8]>)?;
     }

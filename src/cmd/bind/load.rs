@@ -58,7 +58,15 @@ pub fn final_list(ctx: &Ctx) -> Result<PathBuf> {
 
 /// Read a list, any problem being a data error.
 pub fn list(path: &Path) -> Result<Vec<ListRow>> {
-    read_list(path).map_err(|e| data(format!("{e:#}")))
+    read_list(path).map_err(|e| {
+        let msg = format!("{e:#}");
+        let shown = path.display().to_string();
+        if msg.contains(&shown) {
+            data(msg)
+        } else {
+            data(format!("{shown}: {msg}"))
+        }
+    })
 }
 
 /// The persons of the households `wanted`, head first, then in register
