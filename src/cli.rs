@@ -100,6 +100,14 @@ pub enum Command {
     },
     /// Bind the final list into registration workbooks and the town summary
     Bind,
+    /// Run every stage whose inputs are present; over every town when DIR holds several campaigns
+    Run {
+        /// A campaign folder, or a folder of campaign folders (a county)
+        dir: Option<PathBuf>,
+        /// Towns run at once in a county (default: the number of cores)
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
     /// Which stages are done, the dates of the schedule, counts at each stage
     Status,
     /// Write a realistic example town and run every stage on it
@@ -112,6 +120,9 @@ pub enum Command {
         households: usize,
         #[arg(long, default_value_t = 2015)]
         seed: u64,
+        /// Write a county of this many towns (villages and households are shared among them)
+        #[arg(long, default_value_t = 1)]
+        towns: usize,
         /// Only write the files; run no stage
         #[arg(long)]
         no_run: bool,
@@ -135,6 +146,7 @@ impl Command {
             Command::Review { .. } => "review",
             Command::Status => "status",
             Command::Bind => "bind",
+            Command::Run { .. } => "run",
             Command::Demo { .. } => "demo",
         }
     }

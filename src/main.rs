@@ -53,7 +53,7 @@ fn main() {
         println!("{}", Value::Object(obj));
     }
     match &cli.command {
-        Command::Demo { .. } => {}
+        Command::Demo { .. } | Command::Run { .. } => {}
         Command::Init { dir: Some(d) } => {
             let town = Ctx {
                 dir: ctx.dir.join(d),
@@ -97,11 +97,13 @@ fn dispatch(ctx: &Ctx, command: &Command) -> anyhow::Result<Report> {
         } => cmd::review::run(ctx, *stage, files, *no_changes),
         Command::Status => cmd::status::run(ctx),
         Command::Bind => cmd::bind::run(ctx),
+        Command::Run { dir, jobs } => cmd::run::run(ctx, dir.as_deref(), *jobs),
         Command::Demo {
             dir,
             villages,
             households,
             seed,
+            towns,
             no_run,
             clean,
         } => {
@@ -110,6 +112,7 @@ fn dispatch(ctx: &Ctx, command: &Command) -> anyhow::Result<Report> {
                 villages: *villages,
                 households: *households,
                 seed: *seed,
+                towns: *towns,
                 no_run: *no_run,
                 clean: *clean,
             };

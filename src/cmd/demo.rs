@@ -22,15 +22,35 @@ pub struct DemoArgs<'a> {
     pub villages: usize,
     pub households: usize,
     pub seed: u64,
+    pub towns: usize,
     pub no_run: bool,
     pub clean: bool,
 }
+
+/// Town names for a demo county.
+const TOWNS: [&str; 12] = [
+    "孝直镇",
+    "孔村镇",
+    "洪范池镇",
+    "东阿镇",
+    "玫瑰镇",
+    "安城镇",
+    "榆山街道",
+    "锦水街道",
+    "店子乡",
+    "东平镇",
+    "南村镇",
+    "北山乡",
+];
 
 pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<Report> {
     if a.villages == 0 || a.households < a.villages {
         return Err(config(
             "--households must be at least --villages, and --villages at least 1",
         ));
+    }
+    if a.towns > 1 {
+        return county(ctx, a);
     }
     let dir = ctx.dir.join(a.dir.unwrap_or(Path::new("demo-town")));
     let opts = DemoOptions {
@@ -86,6 +106,106 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<Report> {
         dir.display()
     ));
     Ok(report)
+}
+
+/// A county of `towns` demo towns in DIR, each run end to end in parallel,
+/// then the county summary.
+fn county(ctx: &Ctx, a: &DemoArgs) -> Result<Report> {
+    use rayon::prelude::*;
+    let dir = ctx.dir.join(a.dir.unwrap_or(Path::new("demo-county")));
+    if a.villages < a.towns || a.households < a.towns {
+        return Err(config(
+            "--villages and --households must be at least --towns",
+        ));
+    }
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| config(format!("cannot create {}: {e}", dir.display())))?;
+    let names: Vec<String> = (0..a.towns)
+        .map(|i| match TOWNS.get(i) {
+            Some(n) => n.to_string(),
+            None => format!("第{}镇", i + 1),
+        })
+        .collect();
+    let results: Vec<(String, Result<Report>)> = names
+        .par_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let share = |n: usize| n / a.towns + usize::from(i < n % a.towns);
+            let town_ctx = Ctx {
+                dir: dir.clone(),
+                json: false,
+                quiet: true,
+            };
+            let args = DemoArgs {
+                dir: Some(Path::new(name)),
+                villages: share(a.villages),
+                households: share(a.households),
+                seed: a.seed.wrapping_add(i as u64 * 7919),
+                towns: 1,
+                no_run: a.no_run,
+                clean: a.clean,
+            };
+            (name.clone(), run_town_named(&town_ctx, &args, name))
+        })
+        .collect();
+    let mut report = Report::default();
+    let mut towns = Vec::new();
+    for (name, r) in results {
+        let ok = r.is_ok();
+        ctx.say(format!(
+            "{name}: {}",
+            match &r {
+                Ok(_) => "done".to_string(),
+                Err(e) => format!("{e:#}"),
+            }
+        ));
+        towns.push(json!({"town": name, "ok": ok}));
+    }
+    if !a.no_run {
+        let outcomes: Vec<super::run::Outcome> = names
+            .iter()
+            .map(|n| {
+                super::run::run_town(&Ctx {
+                    dir: dir.join(n),
+                    json: false,
+                    quiet: true,
+                })
+            })
+            .collect();
+        report.outputs = super::run::write_county_summary(&dir, &outcomes)?;
+    }
+    ctx.say(format!(
+        "wrote the demo county {} with {} towns",
+        dir.display(),
+        a.towns
+    ));
+    report
+        .json
+        .insert("dir".into(), json!(dir.display().to_string()));
+    report.json.insert("towns".into(), json!(towns));
+    Ok(report)
+}
+
+fn run_town_named(ctx: &Ctx, a: &DemoArgs, town: &str) -> Result<Report> {
+    let dir = ctx.dir.join(a.dir.unwrap_or(Path::new("demo-town")));
+    let opts = DemoOptions {
+        villages: a.villages,
+        households: a.households,
+        seed: a.seed,
+        errors: !a.clean,
+        town: town.to_string(),
+        ..DemoOptions::default()
+    };
+    generate(&dir, &opts)?;
+    if !a.no_run {
+        let t = Ctx {
+            dir,
+            json: false,
+            quiet: true,
+        };
+        chain(&t, &opts, &mut Vec::new())?;
+    }
+    Ok(Report::default())
 }
 
 /// Run one stage: say it, run it, journal it. Returns its exit status.

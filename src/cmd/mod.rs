@@ -19,6 +19,7 @@ pub mod import;
 pub mod init;
 pub mod notice;
 pub mod review;
+pub mod run;
 pub mod screen;
 pub mod status;
 pub mod survey;

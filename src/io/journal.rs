@@ -62,3 +62,35 @@ pub fn entry(
         "counts": counts,
     })
 }
+
+/// The last entry of `out/journal.jsonl` for a command and its `--stage`
+/// that exited 0 and was not provisional.
+pub fn last_success(out_dir: &Path, args: &[&str]) -> Option<Value> {
+    let text = std::fs::read_to_string(out_dir.join("journal.jsonl")).ok()?;
+    let stage = |a: &[String]| {
+        a.iter()
+            .position(|x| x == "--stage")
+            .and_then(|i| a.get(i + 1))
+            .cloned()
+    };
+    let want_stage = args
+        .iter()
+        .position(|x| *x == "--stage")
+        .and_then(|i| args.get(i + 1))
+        .map(|s| s.to_string());
+    text.lines()
+        .rev()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|e| {
+            let a: Vec<String> = e["args"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect();
+            e["command"] == args[0]
+                && e["exit"] == 0
+                && stage(&a) == want_stage
+                && !a.iter().any(|x| x == "--provisional" || x == "--format")
+        })
+}

@@ -1,0 +1,107 @@
+//! `fupin run`: every stage whose inputs are present, skipping what is up to
+//! date; and a county of several towns.
+
+mod harness;
+
+use harness::{repo, Town};
+use std::process::Command;
+
+#[test]
+fn run_stops_at_the_first_missing_input_and_skips_what_is_done() {
+    let t = Town::example();
+    let r = t.ok(&["--json", "run"], 0);
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let town = &j["towns"][0];
+    assert_eq!(town["status"], "waiting");
+    assert_eq!(
+        town["ran"],
+        serde_json::json!(["import", "survey", "screen"])
+    );
+    assert!(
+        town["detail"].as_str().unwrap().contains("appraisal/"),
+        "{}",
+        town["detail"]
+    );
+    assert!(t.exists("out/primary-list.csv"));
+
+    let r = t.ok(&["--json", "run"], 0);
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        j["towns"][0]["skipped"],
+        serde_json::json!(["import", "survey", "screen"])
+    );
+    assert_eq!(j["towns"][0]["ran"], serde_json::json!([]));
+
+    // A changed survey sheet reruns the survey and what follows it.
+    let s = t
+        .read("survey/survey.csv")
+        .replace("鹿泉村,3,12600", "鹿泉村,3,12000");
+    t.write("survey/survey.csv", &s);
+    let r = t.ok(&["--json", "run"], 0);
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["towns"][0]["skipped"], serde_json::json!(["import"]));
+    assert_eq!(
+        j["towns"][0]["ran"],
+        serde_json::json!(["survey", "screen"])
+    );
+}
+
+#[test]
+fn run_reports_a_failing_stage() {
+    let t = Town::example();
+    t.add_application("errors.csv");
+    let r = t.ok(&["--json", "run"], 1);
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["towns"][0]["status"], "failed");
+    assert!(j["towns"][0]["detail"].as_str().unwrap().contains("import"));
+}
+
+#[test]
+fn a_county_runs_every_town_and_one_broken_town_does_not_stop_the_others() {
+    let county = tempfile::tempdir().unwrap();
+    for name in ["甲镇", "乙镇", "丙镇"] {
+        let t = Town::example();
+        let dst = county.path().join(name);
+        std::fs::rename(t.dir.keep(), &dst).unwrap_or_else(|_| panic!("move {name}"));
+    }
+    std::fs::write(
+        county.path().join("丙镇/campaign.toml"),
+        "[scale]\nquota = 1\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_fupin"))
+        .args([
+            "--json",
+            "run",
+            county.path().to_str().unwrap(),
+            "--jobs",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let towns = j["towns"].as_array().unwrap();
+    assert_eq!(towns.len(), 3);
+    let by = |n: &str| towns.iter().find(|t| t["town"] == n).unwrap().clone();
+    assert_eq!(by("丙镇")["status"], "failed");
+    assert_eq!(by("甲镇")["status"], "waiting");
+    assert_eq!(by("乙镇")["status"], "waiting");
+    let summary = std::fs::read_to_string(county.path().join("county-summary.csv")).unwrap();
+    let lines: Vec<&str> = summary.lines().collect();
+    assert_eq!(lines.len(), 5, "{summary}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(",34,21,0,0,") && l.contains("waiting")),
+        "{summary}"
+    );
+    assert!(lines[4].starts_with("total,9,"), "{summary}");
+    assert!(county.path().join("county-summary.xlsx").exists());
+    let _ = repo();
+}
