@@ -68,6 +68,12 @@ fn main() {
 }
 
 fn dispatch(ctx: &Ctx, command: &Command) -> anyhow::Result<Report> {
+    // Commands that write into the campaign's out/ hold its lock.
+    let _lock = match command {
+        Command::Init { .. } | Command::Demo { .. } | Command::Run { .. } | Command::Status => None,
+        _ if ctx.path("campaign.toml").exists() => Some(cmd::lock(ctx)?),
+        _ => None,
+    };
     match command {
         Command::Init { dir } => cmd::init::run(ctx, dir.as_deref()),
         Command::Template { village } => cmd::template::run(ctx, village.as_deref()),

@@ -227,6 +227,7 @@ fn stage(
 }
 
 fn chain(town: &Ctx, opts: &DemoOptions, stages: &mut Vec<Value>) -> Result<()> {
+    let _lock = super::lock(town)?;
     let must = |code: i32, what: &str| -> Result<()> {
         if code == 0 {
             Ok(())

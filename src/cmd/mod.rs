@@ -170,6 +170,35 @@ pub fn journal_line(ctx: &Ctx, name: &str, args: &[String], report: &Report, cod
     }
 }
 
+/// An exclusive lock on a campaign's `out/`, held until dropped (or the
+/// process ends), so two fupin commands never write one campaign at once.
+pub struct OutLock {
+    _file: std::fs::File,
+}
+
+/// Take the lock of the campaign in `ctx`; a second command gets a clear
+/// message instead of interleaved files.
+pub fn lock(ctx: &Ctx) -> Result<OutLock> {
+    let out = ctx.out();
+    std::fs::create_dir_all(&out)
+        .map_err(|e| config(format!("cannot create {}: {e}", out.display())))?;
+    let path = out.join(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| config(format!("cannot open {}: {e}", path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(OutLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(config(format!(
+            "another fupin command is writing to {} (out/.lock is held): wait for it to finish and try again",
+            ctx.dir.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(config(format!("cannot lock {}: {e}", path.display()))),
+    }
+}
+
 /// The files of an input folder that fupin should read: not hidden, not an
 /// office lock file (`~$…`), sorted by name.
 pub fn folder_files(dir: &Path) -> Result<Vec<PathBuf>> {

@@ -166,6 +166,16 @@ pub fn run_town(town: &Ctx) -> Outcome {
         ran: vec![],
         skipped: vec![],
     };
+    let _lock = match super::lock(town) {
+        Ok(l) => l,
+        Err(e) => {
+            o.status = "failed";
+            o.exit = 2;
+            o.detail = format!("{e:#}");
+            town.say(&o.detail);
+            return o;
+        }
+    };
     let mut upstream_ran = false;
     for step in steps() {
         let label = step.args.join(" ");
