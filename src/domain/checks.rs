@@ -4,6 +4,7 @@
 //! households, villages with no applications).
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -585,10 +586,10 @@ struct HouseholdRef {
 /// Checks across the whole campaign.
 #[derive(Default)]
 pub struct CampaignChecks {
-    ids: HashMap<u64, Seen>,
+    ids: FxHashMap<u64, Seen>,
     households: Vec<HouseholdRef>,
-    keys: HashMap<(Arc<str>, Box<str>), u32>,
-    interned: HashMap<String, Arc<str>>,
+    keys: FxHashMap<(Arc<str>, Box<str>), u32>,
+    interned: FxHashMap<String, Arc<str>>,
     villages_seen: Vec<bool>,
 }
 

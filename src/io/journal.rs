@@ -48,8 +48,9 @@ pub fn entry(
     counts: &Value,
 ) -> Value {
     let rel = |p: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
+    use rayon::prelude::*;
     let inputs: Vec<Value> = inputs
-        .iter()
+        .par_iter()
         .map(|p| json!({"path": rel(p), "sha256": sha256_file(p).unwrap_or_default()}))
         .collect();
     json!({
