@@ -11,7 +11,8 @@ use super::{data, Ctx, Report};
 use crate::domain::campaign::Campaign;
 use crate::domain::checks::{CampaignChecks, Checker};
 use crate::domain::finding::{kind_label, Finding, Severity};
-use crate::domain::register::{group_households, Household};
+use crate::domain::register::{group_households, Household, PersonRow};
+use rayon::prelude::*;
 use crate::domain::roster::Roster;
 use crate::io::register::RegisterReader;
 use crate::io::{findings as findings_io, xlsx};
@@ -35,7 +36,7 @@ pub fn validate_register(
     campaign: &Campaign,
     roster: &Roster,
     report: &mut Report,
-    mut each: impl FnMut(Household, &[crate::domain::register::PersonRow]),
+    mut each: impl FnMut(Household, &[PersonRow]),
 ) -> Result<(usize, Vec<Finding>)> {
     let path = ctx.out().join("register.csv");
     if !path.exists() {
@@ -55,9 +56,33 @@ pub fn validate_register(
     let mut global = CampaignChecks::new(roster);
     let mut findings = Vec::new();
     let mut n = 0;
-    while let Some(rows) = rdr.next_file()? {
-        for mut group in group_households(rows) {
-            let (hh, f) = checker.household(&mut group);
+    // Read a few source files at a time and check their households in
+    // parallel; campaign-wide checks and the callback run in order.
+    let batch = rayon::current_num_threads().max(1) * 4;
+    loop {
+        let mut files = Vec::with_capacity(batch);
+        while files.len() < batch {
+            match rdr.next_file()? {
+                Some(rows) => files.push(rows),
+                None => break,
+            }
+        }
+        if files.is_empty() {
+            break;
+        }
+        let checked: Vec<Vec<(Household, Vec<Finding>, Vec<PersonRow>)>> = files
+            .into_par_iter()
+            .map(|rows| {
+                group_households(rows)
+                    .into_iter()
+                    .map(|mut group| {
+                        let (hh, f) = checker.household(&mut group);
+                        (hh, f, group)
+                    })
+                    .collect()
+            })
+            .collect();
+        for (hh, f, group) in checked.into_iter().flatten() {
             findings.extend(f);
             findings.extend(global.add(&hh, &group));
             each(hh, &group);
