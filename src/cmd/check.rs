@@ -29,6 +29,9 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     Ok(report)
 }
 
+/// A household, its findings and its rows.
+type Checked = (Household, Vec<Finding>, Vec<PersonRow>);
+
 /// Read `out/register.csv` and check every household; `each` sees every
 /// checked household with its rows. Returns the number of households.
 pub fn validate_register(
@@ -70,7 +73,7 @@ pub fn validate_register(
         if files.is_empty() {
             break;
         }
-        let checked: Vec<Vec<(Household, Vec<Finding>, Vec<PersonRow>)>> = files
+        let checked: Vec<Vec<Checked>> = files
             .into_par_iter()
             .map(|rows| {
                 group_households(rows)
