@@ -109,7 +109,12 @@ pub enum Command {
         jobs: Option<usize>,
     },
     /// Which stages are done, the dates of the schedule, counts at each stage
-    Status,
+    Status {
+        /// Re-hash the inputs the journal recorded and name the outputs made
+        /// from inputs that changed since (exit 1 when one is stale)
+        #[arg(long)]
+        verify: bool,
+    },
     /// Write a realistic example town and run every stage on it
     Demo {
         /// Folder to write (default: ./demo-town)
@@ -144,7 +149,7 @@ impl Command {
             Command::Appraise { .. } => "appraise",
             Command::Notice { .. } => "notice",
             Command::Review { .. } => "review",
-            Command::Status => "status",
+            Command::Status { .. } => "status",
             Command::Bind => "bind",
             Command::Run { .. } => "run",
             Command::Demo { .. } => "demo",

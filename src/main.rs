@@ -28,7 +28,11 @@ fn main() {
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let name = cli.command.name();
-    let result = dispatch(&ctx, &cli.command);
+    let held = lock(&ctx, &cli.command);
+    let result = match &held {
+        Ok(_) => dispatch(&ctx, &cli.command),
+        Err(e) => Err(held_error(e)),
+    };
     let (code, report) = match result {
         Ok(r) => (r.exit, Some(r)),
         Err(e) => {
@@ -64,16 +68,33 @@ fn main() {
         }
         _ => cmd::journal_line(&ctx, name, &args, &report, code),
     }
+    drop(held);
     std::process::exit(code);
 }
 
-fn dispatch(ctx: &Ctx, command: &Command) -> anyhow::Result<Report> {
-    // Commands that write into the campaign's out/ hold its lock.
-    let _lock = match command {
-        Command::Init { .. } | Command::Demo { .. } | Command::Run { .. } | Command::Status => None,
+/// Commands that write into the campaign's out/ hold its lock until their
+/// journal line is written.
+fn lock(ctx: &Ctx, command: &Command) -> anyhow::Result<Option<cmd::OutLock>> {
+    Ok(match command {
+        Command::Init { .. }
+        | Command::Demo { .. }
+        | Command::Run { .. }
+        | Command::Status { .. } => None,
         _ if ctx.path("campaign.toml").exists() => Some(cmd::lock(ctx)?),
         _ => None,
-    };
+    })
+}
+
+/// The lock's failure, kept with its exit status.
+fn held_error(e: &anyhow::Error) -> anyhow::Error {
+    match e.downcast_ref::<Failure>() {
+        Some(Failure::Config(m)) => Failure::Config(m.clone()).into(),
+        Some(Failure::Data(m)) => Failure::Data(m.clone()).into(),
+        None => anyhow::anyhow!("{e:#}"),
+    }
+}
+
+fn dispatch(ctx: &Ctx, command: &Command) -> anyhow::Result<Report> {
     match command {
         Command::Init { dir } => cmd::init::run(ctx, dir.as_deref()),
         Command::Template { village } => cmd::template::run(ctx, village.as_deref()),
@@ -101,7 +122,7 @@ fn dispatch(ctx: &Ctx, command: &Command) -> anyhow::Result<Report> {
             files,
             no_changes,
         } => cmd::review::run(ctx, *stage, files, *no_changes),
-        Command::Status => cmd::status::run(ctx),
+        Command::Status { verify } => cmd::status::run(ctx, *verify),
         Command::Bind => cmd::bind::run(ctx),
         Command::Run { dir, jobs } => cmd::run::run(ctx, dir.as_deref(), *jobs),
         Command::Demo {

@@ -101,7 +101,11 @@ pub fn run(
         inputs: files.clone(),
         ..Default::default()
     };
-    report.inputs.extend([list_path, ctx.path("villages.csv")]);
+    report.inputs.extend([
+        list_path,
+        ctx.path("villages.csv"),
+        ctx.path("campaign.toml"),
+    ]);
 
     let mut s = Sheets {
         year: campaign.campaign.year,

@@ -12,10 +12,10 @@ use crate::domain::campaign::Campaign;
 use crate::domain::checks::{CampaignChecks, Checker};
 use crate::domain::finding::{kind_label, Finding, Severity};
 use crate::domain::register::{group_households, Household, PersonRow};
-use rayon::prelude::*;
 use crate::domain::roster::Roster;
 use crate::io::register::RegisterReader;
 use crate::io::{findings as findings_io, xlsx};
+use rayon::prelude::*;
 
 pub fn run(ctx: &Ctx) -> Result<Report> {
     let campaign = ctx.campaign()?;

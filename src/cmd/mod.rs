@@ -190,12 +190,35 @@ pub fn lock(ctx: &Ctx) -> Result<OutLock> {
         .open(&path)
         .map_err(|e| config(format!("cannot open {}: {e}", path.display())))?;
     match file.try_lock() {
-        Ok(()) => Ok(OutLock { _file: file }),
+        Ok(()) => {
+            sweep_temporaries(&out);
+            Ok(OutLock { _file: file })
+        }
         Err(std::fs::TryLockError::WouldBlock) => Err(config(format!(
             "another fupin command is writing to {} (out/.lock is held): wait for it to finish and try again",
             ctx.dir.display()
         ))),
         Err(std::fs::TryLockError::Error(e)) => Err(config(format!("cannot lock {}: {e}", path.display()))),
+    }
+}
+
+/// Remove the temporary files of commands that were killed while writing:
+/// with the lock held, no living fupin owns one.
+fn sweep_temporaries(out: &Path) {
+    let dirs = [
+        out.to_path_buf(),
+        out.join("notices"),
+        out.join("registration"),
+    ];
+    for d in dirs {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(".fupin-") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
     }
 }
 

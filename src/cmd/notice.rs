@@ -78,6 +78,9 @@ pub fn run(ctx: &Ctx, stage: Stage, start: Option<&str>, format: NoticeFormat) -
     let (list_name, _) = stage.input();
     let list_path = chain::require(ctx, list_name)?;
     report.inputs.push(list_path.clone());
+    report
+        .inputs
+        .extend([ctx.path("campaign.toml"), ctx.path("villages.csv")]);
     let villages = villages_of(&list_path, round, &roster)?;
 
     let register = chain::require(ctx, "register.csv")?;

@@ -176,6 +176,11 @@ pub fn run_town(town: &Ctx) -> Outcome {
             return o;
         }
     };
+    let stale: Vec<String> = super::status::verify::verify(town)
+        .stale
+        .into_iter()
+        .map(|s| s.command)
+        .collect();
     let mut upstream_ran = false;
     for step in steps() {
         let label = step.args.join(" ");
@@ -198,7 +203,7 @@ pub fn run_town(town: &Ctx) -> Outcome {
                 return o;
             }
         }
-        if !upstream_ran && up_to_date(town, &step.args) {
+        if !upstream_ran && up_to_date(town, &step.args, &stale) {
             town.say(format!("{label}: up to date"));
             o.skipped.push(label);
             continue;
@@ -235,60 +240,12 @@ fn dispatch(town: &Ctx, args: &[&str]) -> Result<Report> {
     }
 }
 
-/// A stage is up to date when its last successful run (in the journal)
-/// read inputs that are all unchanged, no new file has come into the input
-/// folders it read, and every output it wrote is still there.
-fn up_to_date(town: &Ctx, args: &[&str]) -> bool {
-    let Some(entry) = journal::last_success(&town.out(), args) else {
-        return false;
-    };
-    let rel = |v: &Value| v.as_str().map(|s| town.dir.join(s));
-    let inputs = entry["inputs"].as_array().cloned().unwrap_or_default();
-    for i in &inputs {
-        let (Some(p), Some(sha)) = (rel(&i["path"]), i["sha256"].as_str()) else {
-            return false;
-        };
-        if journal::sha256_file(&p).ok().as_deref() != Some(sha) {
-            return false;
-        }
-    }
-    for out in entry["outputs"].as_array().into_iter().flatten() {
-        if !rel(out).is_some_and(|p| p.exists()) {
-            return false;
-        }
-    }
-    let recorded: Vec<String> = inputs
-        .iter()
-        .filter_map(|i| i["path"].as_str().map(str::to_string))
-        .collect();
-    for folder in ["applications", "survey", "appraisal", "review"] {
-        let Ok(files) = folder_files(&town.path(folder)) else {
-            continue;
-        };
-        let prefix = format!("{folder}/");
-        if !recorded.iter().any(|r| r.starts_with(&prefix)) {
-            continue;
-        }
-        for f in files {
-            if !recorded.contains(&town.rel(&f)) && reads(args, folder, &f) {
-                return false;
-            }
-        }
-    }
-    true
-}
-
-/// Whether a stage reads a file of an input folder.
-fn reads(args: &[&str], folder: &str, file: &Path) -> bool {
-    match (args[0], folder) {
-        ("review", "review") => {
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().to_lowercase())
-                .unwrap_or_default();
-            args.get(2).is_some_and(|s| name.starts_with(s))
-        }
-        ("import", "applications") | ("survey", "survey") | ("appraise", "appraisal") => true,
-        _ => false,
-    }
+/// A stage is up to date when it has run successfully (the journal says
+/// so) and `status --verify` finds none of its outputs stale: its inputs
+/// unchanged, no new file in the input folders it read, its outputs there.
+fn up_to_date(town: &Ctx, args: &[&str], stale: &[String]) -> bool {
+    journal::last_success(&town.out(), args).is_some()
+        && !stale
+            .iter()
+            .any(|c| *c == format!("fupin {}", args.join(" ")))
 }

@@ -3,7 +3,11 @@
 //! households at each stage; then the next step to take. A missing file is
 //! a stage not done: status never fails on a campaign folder.
 //!
-//! Example: `fupin -C mytown status` or `fupin -C mytown --json status`.
+//! With `--verify` it also re-hashes every input the journal says each
+//! stage read and names the outputs made from inputs that have changed
+//! since (exit 1 when there is one).
+//!
+//! Example: `fupin -C mytown status` or `fupin -C mytown --json status --verify`.
 
 use anyhow::Result;
 use serde_json::{json, Value};
@@ -21,6 +25,7 @@ use crate::io::lists::{read_list, ListRow};
 use crate::io::register::RegisterReader;
 
 mod show;
+pub(crate) mod verify;
 
 use show::{counts_table, dates_table, done, table, village_json};
 
@@ -64,7 +69,7 @@ impl Facts {
     }
 }
 
-pub fn run(ctx: &Ctx) -> Result<Report> {
+pub fn run(ctx: &Ctx, verify: bool) -> Result<Report> {
     let campaign = ctx.campaign()?;
     let roster = ctx.roster()?;
     let mut v: Vec<Village> = roster
@@ -124,6 +129,19 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     let stale: Vec<&String> = facts.stale.iter().map(|(m, _)| m).collect();
     report.json.insert("stale".into(), json!(stale));
     report.json.insert("problems".into(), json!(facts.problems));
+    if verify {
+        let verdict = verify::verify(ctx);
+        for l in verdict.lines() {
+            ctx.say(l);
+        }
+        for p in &verdict.problems {
+            ctx.say(format!("note: {p}"));
+        }
+        if !verdict.ok() {
+            report.exit = 1;
+        }
+        report.json.insert("verify".into(), verdict.json());
+    }
     Ok(report)
 }
 

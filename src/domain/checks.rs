@@ -386,8 +386,9 @@ impl<'a> Checker<'a> {
         }
         let basis = match (net, pc) {
             (Some(n), Some(p)) => {
-                let diff = (n.0 - p.times(hh.size).0).abs();
-                if diff > 100 * hh.size as i64 {
+                // In i128: per-capita × size may lie beyond i64.
+                let diff = (n.0 as i128 - p.0 as i128 * hh.size as i128).abs();
+                if diff > 100 * hh.size as i128 {
                     f.push(loc(Finding::error("income_disagree", format!(
                         "net income {} and per-capita income {} × {} persons = {} differ by more than 1 yuan per person",
                         n.grouped(), p.grouped(), hh.size, p.times(hh.size).grouped())), Col::PerCapitaIncome));

@@ -87,8 +87,23 @@ pub fn members(path: &Path, wanted: &HashSet<Key>) -> Result<HashMap<Key, Vec<Pe
         }
     }
     for persons in out.values_mut() {
-        // A stable sort: the head first, the others as listed.
-        persons.sort_by_key(|p| !is_head(p));
+        // The head first, then by relation (spouse, children, parents, …),
+        // then by ID number (oldest first): the same form whatever order
+        // the sheet listed the members in.
+        persons.sort_by_cached_key(|p| {
+            let rel = codes::lookup(codes::RELATION, p.get(Col::Relation))
+                .and_then(|c| codes::RELATION.iter().position(|r| r.en == c.en))
+                .unwrap_or(usize::MAX);
+            let id = p.get(Col::IdNumber);
+            let birth = id.get(6..14).unwrap_or("").to_string();
+            (
+                !is_head(p),
+                rel,
+                birth,
+                id.to_string(),
+                p.get(Col::Name).to_string(),
+            )
+        });
     }
     Ok(out)
 }

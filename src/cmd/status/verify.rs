@@ -1,0 +1,465 @@
+//! `fupin status --verify`: re-hash every input named in the journal's last
+//! successful run of each stage and name the outputs that no longer derive
+//! from what is on disk, with the input that changed and the command to run
+//! again. An output that derives from a stale output is stale too.
+
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::super::{folder_files, Ctx};
+use crate::io::journal::sha256_file;
+
+/// Why an output is stale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Why {
+    /// An input's content differs from what the command read.
+    Changed,
+    /// An input the command read is gone.
+    InputMissing,
+    /// A file came into an input folder the command reads all of.
+    NewInput,
+    /// An input is itself a stale output of an earlier stage.
+    Upstream,
+    /// The output file is gone.
+    OutputMissing,
+}
+
+impl Why {
+    fn key(self) -> &'static str {
+        match self {
+            Why::Changed => "input_changed",
+            Why::InputMissing => "input_missing",
+            Why::NewInput => "new_input",
+            Why::Upstream => "upstream_stale",
+            Why::OutputMissing => "output_missing",
+        }
+    }
+}
+
+/// One stale output.
+#[derive(Clone, Debug)]
+pub(crate) struct Stale {
+    pub output: String,
+    pub command: String,
+    pub changed_input: Option<String>,
+    pub why: Why,
+}
+
+/// What `--verify` found.
+#[derive(Default)]
+pub(crate) struct Verdict {
+    pub checked: usize,
+    pub stale: Vec<Stale>,
+    /// Journal lines that could not be read.
+    pub problems: Vec<String>,
+}
+
+impl Verdict {
+    pub fn ok(&self) -> bool {
+        self.stale.is_empty()
+    }
+
+    pub fn json(&self) -> Value {
+        let stale: Vec<Value> = self
+            .stale
+            .iter()
+            .map(|s| {
+                json!({
+                    "output": s.output,
+                    "command": s.command,
+                    "changed_input": s.changed_input,
+                    "reason": s.why.key(),
+                })
+            })
+            .collect();
+        json!({"ok": self.ok(), "checked": self.checked, "stale": stale, "problems": self.problems})
+    }
+
+    /// Lines for the clerk: stale outputs grouped by the command to run
+    /// again and the input that made them stale.
+    pub fn lines(&self) -> Vec<String> {
+        if self.ok() {
+            return vec![format!(
+                "verify: {} outputs checked, every one matches the inputs it was made from",
+                self.checked
+            )];
+        }
+        let mut v = vec![format!(
+            "verify: {} of {} outputs are stale:",
+            self.stale.len(),
+            self.checked
+        )];
+        type Group<'a> = ((&'a str, Option<&'a str>, Why), Vec<&'a str>);
+        let mut groups: Vec<Group> = Vec::new();
+        for s in &self.stale {
+            let k = (s.command.as_str(), s.changed_input.as_deref(), s.why);
+            match groups.iter_mut().find(|g| g.0 == k) {
+                Some(g) => g.1.push(&s.output),
+                None => groups.push((k, vec![&s.output])),
+            }
+        }
+        for ((cmd, input, why), outs) in groups {
+            let shown = if outs.len() > 4 {
+                format!("{} and {} more", outs[..3].join(", "), outs.len() - 3)
+            } else {
+                outs.join(", ")
+            };
+            let input = input.unwrap_or("");
+            let because = match why {
+                Why::Changed => format!("{input} changed since `{cmd}` read it"),
+                Why::InputMissing => format!("{input}, which `{cmd}` read, is gone"),
+                Why::NewInput => format!("{input} came in after `{cmd}` ran"),
+                Why::Upstream => format!("it derives from {input}, which is stale"),
+                Why::OutputMissing => "the file is missing".to_string(),
+            };
+            v.push(format!("  {shown}: {because}: run `{cmd}` again"));
+        }
+        v
+    }
+}
+
+/// A journal line of a stage of the chain.
+struct Entry {
+    /// Position in the journal.
+    at: usize,
+    /// Position of the stage in the chain; `None` for commands outside it
+    /// (`status`, `template`), whose lines still tell what a file held.
+    order: Option<u32>,
+    /// `fupin notice --stage town`, as the clerk would type it.
+    command: String,
+    exit: i64,
+    provisional: bool,
+    inputs: Vec<(String, String)>,
+    outputs: Vec<String>,
+    /// Files were named on the command line (not the whole input folder).
+    explicit: bool,
+    name: String,
+    stage: Option<String>,
+}
+
+impl Entry {
+    /// Commands outside the chain count as coming before all of it.
+    fn rank(&self) -> u32 {
+        self.order.unwrap_or(0)
+    }
+
+    fn recorded(&self, path: &str) -> Option<&str> {
+        self.inputs
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, h)| h.as_str())
+    }
+
+    fn writes(&self, path: &str) -> bool {
+        self.outputs.iter().any(|o| o == path)
+    }
+}
+
+/// Flags of the chain's commands that take a value.
+const VALUED: [&str; 9] = [
+    "--stage",
+    "--village",
+    "--encoding",
+    "--date",
+    "--present",
+    "--start",
+    "--format",
+    "-C",
+    "--jobs",
+];
+
+fn order(name: &str, stage: Option<&str>) -> Option<u32> {
+    let s = |base: u32| match stage {
+        Some("village") => Some(base),
+        Some("town") => Some(base + 2),
+        Some("county") => Some(base + 4),
+        _ => None,
+    };
+    match name {
+        "import" => Some(0),
+        "check" => Some(1),
+        "survey" => Some(2),
+        "screen" => Some(3),
+        "appraise" => Some(4),
+        "notice" => s(5),
+        "review" => s(6),
+        "bind" => Some(11),
+        _ => None,
+    }
+}
+
+/// The value of `--flag X` or `--flag=X` among the arguments.
+fn flag_value(args: &[String], flag: &str) -> Option<String> {
+    let eq = format!("{flag}=");
+    args.iter().enumerate().find_map(|(i, a)| {
+        if a == flag {
+            args.get(i + 1).cloned()
+        } else {
+            a.strip_prefix(&eq).map(str::to_string)
+        }
+    })
+}
+
+fn parse(at: usize, e: &Value) -> Option<Entry> {
+    let name = e["command"].as_str()?.to_string();
+    let args: Vec<String> = e["args"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str().map(str::to_string))
+        .collect();
+    let stage = flag_value(&args, "--stage").map(|s| s.to_lowercase());
+    let order = order(&name, stage.as_deref());
+    let format = flag_value(&args, "--format").filter(|f| !f.eq_ignore_ascii_case("xlsx"));
+    let mut command = format!("fupin {name}");
+    if let Some(s) = &stage {
+        command.push_str(&format!(" --stage {s}"));
+    }
+    if let Some(f) = &format {
+        command.push_str(&format!(" --format {f}"));
+    }
+    // Positional arguments after the command name are files.
+    let after = args.iter().position(|a| *a == name).map_or(0, |i| i + 1);
+    let mut explicit = false;
+    let mut skip = false;
+    for a in &args[after.min(args.len())..] {
+        if skip {
+            skip = false;
+        } else if VALUED.contains(&a.as_str()) {
+            skip = true;
+        } else if !a.starts_with('-') {
+            explicit = true;
+        }
+    }
+    let inputs = e["inputs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| {
+            Some((
+                i["path"].as_str()?.to_string(),
+                i["sha256"].as_str()?.to_string(),
+            ))
+        })
+        .collect();
+    let outputs = e["outputs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o.as_str().map(str::to_string))
+        .collect();
+    Some(Entry {
+        at,
+        order,
+        command,
+        exit: e["exit"].as_i64().unwrap_or(-1),
+        provisional: args.iter().any(|a| a == "--provisional"),
+        inputs,
+        outputs,
+        explicit,
+        name,
+        stage,
+    })
+}
+
+/// Hashes of files on disk, each file read once.
+struct Hashes<'a> {
+    dir: &'a Path,
+    seen: HashMap<String, Option<String>>,
+}
+
+impl Hashes<'_> {
+    fn get(&mut self, rel: &str) -> Option<String> {
+        if let Some(h) = self.seen.get(rel) {
+            return h.clone();
+        }
+        let h = sha256_file(&self.dir.join(rel)).ok();
+        self.seen.insert(rel.to_string(), h.clone());
+        h
+    }
+}
+
+/// Check every output of the journal against the inputs it was made from.
+pub(crate) fn verify(ctx: &Ctx) -> Verdict {
+    let mut verdict = Verdict::default();
+    let text = match std::fs::read_to_string(ctx.out().join("journal.jsonl")) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return verdict,
+        Err(e) => {
+            verdict
+                .problems
+                .push(format!("out/journal.jsonl: cannot read: {e}"));
+            return verdict;
+        }
+    };
+    let mut all: Vec<Entry> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Value>(line) {
+            Ok(v) => all.extend(parse(n, &v)),
+            Err(e) => verdict.problems.push(format!(
+                "out/journal.jsonl line {}: not a journal entry: {e}",
+                n + 1
+            )),
+        }
+    }
+    // The last successful, final run of each stage.
+    let mut latest: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, e) in all.iter().enumerate() {
+        if e.order.is_some() && e.exit == 0 && !e.provisional {
+            latest.insert(e.command.clone(), i);
+        }
+    }
+    let mut chosen: Vec<usize> = latest.into_values().collect();
+    // Each output belongs to the last chosen run that wrote it.
+    let mut owner: HashMap<&str, usize> = HashMap::new();
+    for &i in &chosen {
+        for o in &all[i].outputs {
+            let cur = owner.entry(o.as_str()).or_insert(i);
+            if all[*cur].at < all[i].at {
+                *cur = i;
+            }
+        }
+    }
+    chosen.sort_by_key(|&i| (all[i].rank(), all[i].at));
+    let mut hashes = Hashes {
+        dir: &ctx.dir,
+        seen: HashMap::new(),
+    };
+    // Stale outputs so far, with the order of the stage that wrote them.
+    let mut stale_at: HashMap<String, u32> = HashMap::new();
+    for &i in &chosen {
+        let e = &all[i];
+        let why = reason(ctx, e, &all, &mut hashes, &stale_at);
+        for o in e
+            .outputs
+            .iter()
+            .filter(|o| owner.get(o.as_str()) == Some(&i))
+        {
+            verdict.checked += 1;
+            let s = if !ctx.dir.join(o).is_file() {
+                Stale {
+                    output: o.clone(),
+                    command: e.command.clone(),
+                    changed_input: None,
+                    why: Why::OutputMissing,
+                }
+            } else if let Some((input, why)) = &why {
+                Stale {
+                    output: o.clone(),
+                    command: e.command.clone(),
+                    changed_input: Some(input.clone()),
+                    why: *why,
+                }
+            } else {
+                continue;
+            };
+            stale_at.insert(o.clone(), e.rank());
+            verdict.stale.push(s);
+        }
+    }
+    verdict
+}
+
+/// The first input that makes a run's outputs stale, if any.
+fn reason(
+    ctx: &Ctx,
+    e: &Entry,
+    all: &[Entry],
+    hashes: &mut Hashes,
+    stale_at: &HashMap<String, u32>,
+) -> Option<(String, Why)> {
+    for (path, sha) in &e.inputs {
+        match hashes.get(path) {
+            None => return Some((path.clone(), Why::InputMissing)),
+            Some(now) if now != *sha && !rewritten_downstream(e, path, &now, all) => {
+                return Some((path.clone(), Why::Changed))
+            }
+            _ => {}
+        }
+    }
+    for (path, _) in &e.inputs {
+        if stale_at.get(path).is_some_and(|o| *o < e.rank()) {
+            return Some((path.clone(), Why::Upstream));
+        }
+    }
+    new_input(ctx, e).map(|p| (p, Why::NewInput))
+}
+
+/// Whether an input changed only because later stages of the chain
+/// rewrote it (as each `notice` adds its dates to `out/schedule.csv`):
+/// follow the file through the journal after `e`, by the hashes later
+/// lines recorded of it. A rewrite by `e`'s stage or an earlier one, or a
+/// change no line accounts for, makes `e` stale; a rewrite by an earlier
+/// stage that left the same bytes does not.
+fn rewritten_downstream(e: &Entry, path: &str, now: &str, all: &[Entry]) -> bool {
+    // What the file held, when known, and whether an earlier stage has
+    // rewritten it since with no line telling the bytes it left.
+    let mut known: Option<&str> = e.recorded(path);
+    let mut unseen_rewrite = false;
+    for r in all.iter().filter(|r| r.at > e.at) {
+        let seen = r.recorded(path);
+        if r.writes(path) {
+            if unseen_rewrite {
+                return false;
+            }
+            if r.rank() > e.rank() {
+                known = seen;
+            } else {
+                match seen {
+                    Some(h) if known != Some(h) => return false,
+                    Some(_) => {}
+                    None => unseen_rewrite = true,
+                }
+            }
+        } else if let Some(h) = seen {
+            if unseen_rewrite && known.is_none() {
+                return false;
+            }
+            match known {
+                Some(k) if k != h => return false,
+                _ => known = Some(h),
+            }
+            unseen_rewrite = false;
+        }
+    }
+    match known {
+        Some(k) => k == now,
+        None => !unseen_rewrite,
+    }
+}
+
+/// A file of an input folder that a run reading the whole folder did not
+/// read.
+fn new_input(ctx: &Ctx, e: &Entry) -> Option<String> {
+    if e.explicit {
+        return None;
+    }
+    let folder = match e.name.as_str() {
+        "import" => "applications",
+        "survey" => "survey",
+        "appraise" => "appraisal",
+        "review" => "review",
+        _ => return None,
+    };
+    let prefix = format!("{folder}/");
+    if !e.inputs.iter().any(|(p, _)| p.starts_with(&prefix)) {
+        return None;
+    }
+    let files: Vec<PathBuf> = folder_files(&ctx.path(folder)).ok()?;
+    files
+        .iter()
+        .filter(|f| {
+            e.name != "review"
+                || f.file_name().is_some_and(|n| {
+                    n.to_string_lossy()
+                        .to_lowercase()
+                        .starts_with(e.stage.as_deref().unwrap_or(""))
+                })
+        })
+        .map(|f| ctx.rel(f))
+        .find(|r| !e.inputs.iter().any(|(p, _)| p == r))
+}
