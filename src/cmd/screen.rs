@@ -61,34 +61,37 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
     let survey_errors = count_survey_errors(ctx)?;
 
     // Households with an error finding, by (village, household number).
-    let mut index: HashMap<(String, String), Vec<usize>> = HashMap::new();
-    for (i, hh) in households.iter().enumerate() {
-        index
-            .entry((hh.village_name.clone(), hh.household_id.clone()))
-            .or_default()
-            .push(i);
-    }
-    let mut invalid: HashMap<usize, String> = HashMap::new();
+    // Households with an error finding or an invalid survey row, by
+    // (village, household number), with the first message.
     let errors: Vec<_> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .collect();
+    let mut why: HashMap<(&str, &str), String> = HashMap::new();
     for f in &errors {
-        for &i in index
-            .get(&(f.village.clone(), f.household.clone()))
-            .into_iter()
-            .flatten()
-        {
-            invalid.entry(i).or_insert_with(|| f.message.clone());
-        }
+        why.entry((f.village.as_str(), f.household.as_str()))
+            .or_insert_with(|| f.message.clone());
     }
-    for ((code, hh), msg) in &survey_invalid {
-        let name = roster
-            .find(code)
-            .map(|v| v.1.name.clone())
-            .unwrap_or_default();
-        for &i in index.get(&(name, hh.clone())).into_iter().flatten() {
-            invalid.entry(i).or_insert_with(|| format!("survey: {msg}"));
+    let survey_names: Vec<(String, &str, &str)> = survey_invalid
+        .iter()
+        .map(|((code, hh), msg)| {
+            let name = roster
+                .find(code)
+                .map(|v| v.1.name.clone())
+                .unwrap_or_default();
+            (name, hh.as_str(), msg.as_str())
+        })
+        .collect();
+    for (name, hh, msg) in &survey_names {
+        why.entry((name.as_str(), hh))
+            .or_insert_with(|| format!("survey: {msg}"));
+    }
+    let mut invalid: HashMap<usize, String> = HashMap::new();
+    if !why.is_empty() {
+        for (i, hh) in households.iter().enumerate() {
+            if let Some(m) = why.get(&(hh.village_name.as_str(), hh.household_id.as_str())) {
+                invalid.insert(i, m.clone());
+            }
         }
     }
     let n_errors = errors.len() + survey_errors;

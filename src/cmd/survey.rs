@@ -388,20 +388,22 @@ pub fn load(path: &std::path::Path) -> Result<(SurveyMap, SurveyInvalid)> {
                     data(format!("{}: income {s:?} is not a number", path.display()))
                 })?),
             };
-        let src = Source {
-            file: g(6),
-            sheet: g(7),
-            row: g(8).parse().unwrap_or(0),
+        // Only what the primary list needs is kept: a county list holds a
+        // million of these.
+        let reason = if verdict == Verdict::Eliminate {
+            g(5)
+        } else {
+            String::new()
         };
         map.insert(
-            key.clone(),
+            key,
             SurveyResult {
-                village_code: key.0,
-                household_id: key.1,
+                village_code: String::new(),
+                household_id: String::new(),
                 verdict,
                 verified_net_income: verified,
-                reason: g(5),
-                src,
+                reason,
+                src: Source::default(),
             },
         );
     }
