@@ -5,11 +5,49 @@ use calamine::{Data, DataRef, DataType, Reader};
 use std::io::Cursor;
 use std::path::Path;
 
-/// Limits that keep a hostile or careless file from exhausting memory.
+mod guard;
+
+// Limits that keep a hostile or careless file from exhausting memory, running
+// for ever or crashing the reader (DESIGN 6). A file beyond any of them is
+// refused with a message naming the limit; nothing of it is imported.
+
+/// Largest file read at all, of any format (512 MB).
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+/// Last row read: a cell below row 1,048,576 (Excel's own last row) is refused.
 pub const MAX_ROWS: u32 = 1_048_576;
+/// Columns read: a non-empty cell beyond column 512 (`SR`), a CSV line of
+/// more than 512 fields, or an .xlsx sheet that declares (`<dimension>`) more
+/// than 512 columns is refused.
 pub const MAX_COLS: usize = 512;
+/// Non-empty cells read from one file (20 million).
 pub const MAX_CELLS: u64 = 20_000_000;
+/// Text in the cells of one .csv or .xlsx file, all cells together (256
+/// MB): a cell of an .xlsx file that refers to a shared string gets a copy
+/// of it, so a small file could otherwise ask for gigabytes.
+pub const MAX_TEXT_BYTES: u64 = 256 * 1024 * 1024;
+/// Characters in one cell: Excel's own limit (32,767).
+pub const MAX_CELL_CHARS: usize = 32_767;
+/// Bytes the parts of an .xlsx or .ods file may decompress to, all parts
+/// together, as the zip's central directory declares them (256 MB); the
+/// zip reader stops at a part's declared size, so the declaration binds.
+pub const MAX_UNZIPPED_BYTES: u64 = 256 * 1024 * 1024;
+/// Compression ratio of one part of 1 MB or more ([`ZIP_RATIO_FROM_BYTES`])
+/// when decompressed: 200 to 1. Real sheets compress 5 to 50 times; a zip
+/// bomb compresses a thousand times.
+pub const MAX_ZIP_RATIO: u64 = 200;
+/// Parts smaller than this (1 MB) are not held to [`MAX_ZIP_RATIO`].
+pub const ZIP_RATIO_FROM_BYTES: u64 = 1024 * 1024;
+/// Entries in a zip workbook (10,000; a real one holds a few dozen).
+pub const MAX_ZIP_ENTRIES: u64 = 10_000;
+/// Cells an .xls or .ods workbook may make the reader build (8 million, all
+/// sheets together). These formats are loaded whole, as dense grids that
+/// span each sheet's cells from the first to the last (empty cells and
+/// repeated rows and columns included) plus the space the file declares:
+/// the file is scanned and refused before anything is built.
+pub const MAX_GRID_CELLS: u64 = 8_000_000;
+/// Text an .xls or .ods workbook may make the reader copy into those grids
+/// (256 MB; a repeated cell's text counts once per repeat).
+pub const MAX_GRID_TEXT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// One row of text cells and its 1-based line or row number in the file.
 #[derive(Debug, Clone)]
@@ -81,7 +119,7 @@ pub fn read_bytes(bytes: &[u8], encoding: Option<Encoding>) -> Result<Vec<Sheet>
     if bytes.is_empty() {
         return Err("the file is empty".into());
     }
-    if bytes.starts_with(b"PK\x03\x04") {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return read_zip_workbook(bytes);
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
@@ -110,7 +148,7 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<String, String> 
         Some(Encoding::Gb18030) => gb18030(bytes),
         None => utf8(bytes).or_else(|utf8_err| {
             gb18030(bytes).map_err(|_| {
-                format!("{utf8_err}, nor GB18030/GBK text; save it as CSV UTF-8, or name the encoding with --encoding")
+                format!("{utf8_err}, nor GB18030/GBK text{}; save it as CSV UTF-8, or name the encoding with --encoding", gb18030_error_at(bytes))
             })
         }),
     }
@@ -131,7 +169,28 @@ fn gb18030(bytes: &[u8]) -> Result<String, String> {
     encoding_rs::GB18030
         .decode_without_bom_handling_and_without_replacement(bytes)
         .map(|c| c.into_owned())
-        .ok_or_else(|| "the file is not GB18030/GBK text".to_string())
+        .ok_or_else(|| {
+            format!(
+                "the file is not GB18030/GBK text{}",
+                gb18030_error_at(bytes)
+            )
+        })
+}
+
+/// Where strict GB18030 decoding first fails, as ` (line L, byte B)`.
+fn gb18030_error_at(bytes: &[u8]) -> String {
+    let mut d = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    let Some(cap) = d.max_utf8_buffer_length_without_replacement(bytes.len()) else {
+        return String::new();
+    };
+    let mut out = String::with_capacity(cap);
+    match d.decode_to_string_without_replacement(bytes, &mut out, true) {
+        (encoding_rs::DecoderResult::Malformed(bad, after), read) => {
+            let at = read.saturating_sub(bad as usize + after as usize);
+            format!(" (line {}, byte {})", line_of(bytes, at), at + 1)
+        }
+        _ => String::new(),
+    }
 }
 
 fn line_of(bytes: &[u8], offset: usize) -> usize {
@@ -155,7 +214,7 @@ fn parse_csv(text: &str) -> Result<Vec<Row>, String> {
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut rec = csv::StringRecord::new();
-    let mut cells_total: u64 = 0;
+    let (mut cells_total, mut text_total) = (0u64, 0u64);
     let bytes = text.as_bytes();
     let (mut counted_to, mut newlines) = (0usize, 0u64);
     loop {
@@ -183,11 +242,18 @@ fn parse_csv(text: &str) -> Result<Vec<Row>, String> {
                         rec.len()
                     ));
                 }
+                if let Some((col, n)) = long_cell(rec.iter()) {
+                    return Err(format!("line {line}, column {col}: {}", too_long(n)));
+                }
                 cells_total += rec.len() as u64;
                 if cells_total > MAX_CELLS {
                     return Err(format!(
                         "the file holds more than {MAX_CELLS} cells; split it by village"
                     ));
+                }
+                text_total += rec.as_slice().len() as u64;
+                if text_total > MAX_TEXT_BYTES {
+                    return Err(too_much_text(line));
                 }
                 rows.push(Row {
                     line,
@@ -206,6 +272,44 @@ fn parse_csv(text: &str) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
+/// The first cell of more than [`MAX_CELL_CHARS`] characters: its 1-based
+/// column and its length.
+fn long_cell<'a>(cells: impl IntoIterator<Item = &'a str>) -> Option<(usize, usize)> {
+    cells.into_iter().enumerate().find_map(|(i, s)| {
+        let n = if s.len() > MAX_CELL_CHARS {
+            s.chars().count()
+        } else {
+            0
+        };
+        (n > MAX_CELL_CHARS).then_some((i + 1, n))
+    })
+}
+
+fn too_much_text(line: u64) -> String {
+    format!(
+        "by row {line} the cells hold more than {} MB of text, more than fupin accepts for one file; split it by village",
+        MAX_TEXT_BYTES / 1_048_576
+    )
+}
+
+fn too_long(n: usize) -> String {
+    format!(
+        "the cell holds {n} characters, more than the {MAX_CELL_CHARS} a spreadsheet cell can hold"
+    )
+}
+
+/// A column's letters: 1 → `A`, 16384 → `XFD`.
+fn column_name(mut c: u64) -> String {
+    let mut s = Vec::new();
+    while c > 0 {
+        c -= 1;
+        s.push(b'A' + (c % 26) as u8);
+        c /= 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
 /// Trim a cell (ASCII and ideographic spaces). Full-width forms are kept:
 /// they are folded only where values are matched (headers, codes, numbers).
 pub fn clean(s: &str) -> String {
@@ -217,30 +321,56 @@ fn read_zip_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
         .windows(39)
         .take(200)
         .any(|w| w == b"mimetypeapplication/vnd.oasis.opendocum");
-    if is_ods {
-        let mut wb: calamine::Ods<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-            .map_err(|e| format!("the file is not a readable .ods workbook ({e})"))?;
-        let names = visible_sheets(&wb);
-        return names
-            .into_iter()
-            .map(|n| {
-                let range = wb
-                    .worksheet_range(&n)
-                    .map_err(|e| format!("sheet {n}: {e}"))?;
-                range_to_sheet(n, &range)
-            })
-            .collect();
-    }
+    guard::zip_workbook(bytes, is_ods)?;
+    guard::no_panic(|| {
+        if is_ods {
+            read_ods(bytes)
+        } else {
+            read_xlsx(bytes)
+        }
+    })
+}
+
+fn read_ods(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
+    let mut wb: calamine::Ods<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| format!("the file is not a readable .ods workbook ({e})"))?;
+    let names = visible_sheets(&wb);
+    names
+        .into_iter()
+        .map(|n| {
+            let range = wb
+                .worksheet_range(&n)
+                .map_err(|e| format!("sheet {n}: {e}"))?;
+            range_to_sheet(n, &range)
+        })
+        .collect()
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| format!("the file is not a readable .xlsx workbook ({e})"))?;
     let names = visible_sheets(&wb);
     let mut out = Vec::new();
+    let (mut count, mut text_total) = (0u64, 0u64);
     for n in names {
         let mut cells = wb
             .worksheet_cells_reader(&n)
             .map_err(|e| format!("sheet {n}: {e}"))?;
+        // The declared range costs nothing here (cells are streamed), but one
+        // wider than fupin reads is absurd for an application sheet.
+        let dim = cells.dimensions();
+        let cols = u64::from(dim.end.1.saturating_sub(dim.start.1)) + 1;
+        let rows = u64::from(dim.end.0.saturating_sub(dim.start.0)) + 1;
+        if cols > MAX_COLS as u64 || dim.end.0 >= MAX_ROWS {
+            return Err(format!(
+                "sheet {n} declares the range {}{}:{}{}, {cols} columns × {rows} rows, more than the {MAX_COLS} columns × {MAX_ROWS} rows fupin reads; delete the columns and rows beyond the data and save again",
+                column_name(u64::from(dim.start.1) + 1),
+                u64::from(dim.start.0) + 1,
+                column_name(u64::from(dim.end.1) + 1),
+                u64::from(dim.end.0) + 1,
+            ));
+        }
         let mut grid: Vec<Row> = Vec::new();
-        let mut count: u64 = 0;
         loop {
             let cell = match cells.next_cell() {
                 Ok(Some(c)) => c,
@@ -259,6 +389,18 @@ fn read_zip_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
                     r + 1,
                     c + 1
                 ));
+            }
+            if let Some((_, len)) = long_cell([text.as_str()]) {
+                return Err(format!(
+                    "sheet {n}, cell {}{}: {}",
+                    column_name(u64::from(c) + 1),
+                    r + 1,
+                    too_long(len)
+                ));
+            }
+            text_total += text.len() as u64;
+            if text_total > MAX_TEXT_BYTES {
+                return Err(format!("sheet {n}: {}", too_much_text(u64::from(r) + 1)));
             }
             let line = r as u64 + 1;
             if grid.last().is_none_or(|last| last.line != line) {
@@ -284,18 +426,25 @@ fn read_zip_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
 }
 
 fn read_xls(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
-    let mut wb: calamine::Xls<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| format!("the file is not a readable .xls workbook ({e})"))?;
-    let names = visible_sheets(&wb);
-    names
-        .into_iter()
-        .map(|n| {
-            let range = wb
-                .worksheet_range(&n)
-                .map_err(|e| format!("sheet {n}: {e}"))?;
-            range_to_sheet(n, &range)
-        })
-        .collect()
+    guard::xls(bytes)?;
+    guard::no_panic(|| {
+        let mut wb: calamine::Xls<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+            .map_err(|e| {
+                format!(
+                    "the file starts like an .xls workbook but is damaged or not one ({e}); open it in Excel or WPS and save it again"
+                )
+            })?;
+        let names = visible_sheets(&wb);
+        names
+            .into_iter()
+            .map(|n| {
+                let range = wb
+                    .worksheet_range(&n)
+                    .map_err(|e| format!("sheet {n}: {e}"))?;
+                range_to_sheet(n, &range)
+            })
+            .collect()
+    })
 }
 
 fn visible_sheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(wb: &R) -> Vec<String> {
@@ -316,12 +465,27 @@ fn range_to_sheet(name: String, range: &calamine::Range<Data>) -> Result<Sheet, 
         ));
     }
     let (r0, c0) = range.start().unwrap_or((0, 0));
+    if c0 as usize + w > MAX_COLS {
+        return Err(format!(
+            "sheet {name}: cells reach column {} ({}), beyond the {MAX_COLS} columns fupin reads; delete the columns beyond the data and save again",
+            column_name(c0 as u64 + w as u64),
+            c0 as usize + w
+        ));
+    }
     let mut rows = Vec::new();
     for (i, r) in range.rows().enumerate() {
         let mut cells: Vec<String> = vec![String::new(); c0 as usize];
         cells.extend(r.iter().map(data_text));
         while cells.last().is_some_and(|c| c.is_empty()) {
             cells.pop();
+        }
+        if let Some((col, len)) = long_cell(cells.iter().map(String::as_str)) {
+            return Err(format!(
+                "sheet {name}, cell {}{}: {}",
+                column_name(col as u64),
+                r0 as u64 + i as u64 + 1,
+                too_long(len)
+            ));
         }
         if !cells.is_empty() {
             rows.push(Row {
@@ -341,6 +505,13 @@ fn number_text(f: f64) -> String {
     }
 }
 
+/// Whether calamine can turn a date cell's serial number into a date: it
+/// panics (chrono's `Duration::milliseconds`) on a serial beyond about 1e11
+/// days, e.g. `-1e300` in a date-formatted cell. Such a cell keeps its number.
+fn date_serial_ok(serial: f64) -> bool {
+    serial.is_finite() && serial.abs() < 1e9
+}
+
 fn data_text(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
@@ -348,6 +519,7 @@ fn data_text(d: &Data) -> String {
         Data::Int(i) => i.to_string(),
         Data::Float(f) => number_text(*f),
         Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) if !date_serial_ok(dt.as_f64()) => number_text(dt.as_f64()),
         Data::DateTime(_) | Data::DateTimeIso(_) => {
             d.as_date().map(|x| x.to_string()).unwrap_or_default()
         }
@@ -364,6 +536,7 @@ fn data_ref_text(d: &DataRef<'_>) -> String {
         DataRef::Int(i) => i.to_string(),
         DataRef::Float(f) => number_text(*f),
         DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(dt) if !date_serial_ok(dt.as_f64()) => number_text(dt.as_f64()),
         DataRef::DateTime(_) | DataRef::DateTimeIso(_) => {
             d.as_date().map(|x| x.to_string()).unwrap_or_default()
         }
@@ -396,6 +569,26 @@ mod tests {
     fn refuses_empty_and_nul() {
         assert!(read_bytes(b"", None).unwrap_err().contains("empty"));
         assert!(read_bytes(b"a,b\n\0", None).unwrap_err().contains("NUL"));
+    }
+
+    #[test]
+    fn column_names_and_long_cells() {
+        assert_eq!(column_name(1), "A");
+        assert_eq!(column_name(26), "Z");
+        assert_eq!(column_name(27), "AA");
+        assert_eq!(column_name(512), "SR");
+        assert_eq!(column_name(16384), "XFD");
+        let long = "村".repeat(MAX_CELL_CHARS + 1);
+        assert_eq!(
+            long_cell(["a", long.as_str()]),
+            Some((2, MAX_CELL_CHARS + 1))
+        );
+        // Counted in characters, not bytes.
+        let ok = "村".repeat(MAX_CELL_CHARS);
+        assert_eq!(long_cell([ok.as_str()]), None);
+        let csv = format!("a,b\n1,{long}\n");
+        let e = read_bytes(csv.as_bytes(), None).unwrap_err();
+        assert!(e.contains("line 2, column 2") && e.contains("32767"), "{e}");
     }
 
     #[test]
