@@ -265,7 +265,7 @@ fn read_one(
     }
     let mut findings = Vec::new();
     let mut households = Vec::new();
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::with_capacity(rows.len() * 120));
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::with_capacity(rows.len() * 256));
     for mut group in group_households(rows) {
         let (hh, f) = checker.household(&mut group);
         findings.extend(f);

@@ -2,6 +2,7 @@
 //! .ods) into rows of text. Formats are told by content, not by name.
 
 use calamine::{Data, DataRef, DataType, Reader};
+use std::borrow::Cow;
 use std::io::Cursor;
 use std::path::Path;
 
@@ -136,7 +137,7 @@ pub fn read_bytes(bytes: &[u8], encoding: Option<Encoding>) -> Result<Vec<Sheet>
 }
 
 /// BOM → strict UTF-8 → strict GB18030 → refuse (DESIGN 4).
-pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<String, String> {
+pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<Cow<'_, str>, String> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return utf8(rest);
     }
@@ -154,9 +155,9 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<String, String> 
     }
 }
 
-fn utf8(bytes: &[u8]) -> Result<String, String> {
+fn utf8(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
+        Ok(s) => Ok(Cow::Borrowed(s)),
         Err(e) => Err(format!(
             "the file is not UTF-8 text (line {}, byte {})",
             line_of(bytes, e.valid_up_to()),
@@ -165,10 +166,9 @@ fn utf8(bytes: &[u8]) -> Result<String, String> {
     }
 }
 
-fn gb18030(bytes: &[u8]) -> Result<String, String> {
+fn gb18030(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
     encoding_rs::GB18030
         .decode_without_bom_handling_and_without_replacement(bytes)
-        .map(|c| c.into_owned())
         .ok_or_else(|| {
             format!(
                 "the file is not GB18030/GBK text{}",
