@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::{chain, check::describe, config, data, folder_files, Ctx, Report};
+use super::{chain, check::describe, config, data, Ctx, Report};
 use crate::domain::appraisal::{outcome, parse_date, Outcome, Quorum};
 use crate::domain::finding::{Finding, Source};
 use crate::domain::roster::{Roster, Village};
@@ -85,18 +85,7 @@ pub fn run(
     let flag = flag_meeting(&roster, village, date, present)?;
     let list_path = chain::require(ctx, "primary-list.csv")?;
     let primary = load_primary(&list_path, &roster)?;
-    let files = if files.is_empty() {
-        let dir = ctx.path("appraisal");
-        if !dir.is_dir() {
-            return Err(config(format!(
-                "{} has no appraisal/ folder: put the meeting and vote sheets there, or name the files",
-                ctx.dir.display()
-            )));
-        }
-        folder_files(&dir)?
-    } else {
-        files.to_vec()
-    };
+    let files = super::named_or_folder(ctx, files, "appraisal", "the meeting and vote sheets")?;
     let mut report = Report {
         inputs: files.clone(),
         ..Default::default()

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
-use super::{check, config, folder_files, Ctx, Report};
+use super::{check, config, Ctx, Report};
 use crate::domain::checks::{CampaignChecks, Checker};
 use crate::domain::finding::Finding;
 use crate::domain::register::{group_households, Household, PersonRow};
@@ -44,7 +44,8 @@ pub fn run(
         Some(e) => Some(e.parse().map_err(config)?),
         None => None,
     };
-    let files = input_files(ctx, files)?;
+    let files =
+        super::named_or_folder(ctx, files, "applications", "the village application sheets")?;
     let names: Vec<String> = files.iter().map(|p| ctx.rel(p)).collect();
 
     // The register's extra columns, in order of first appearance.
@@ -168,25 +169,6 @@ fn ensure(dir: &Path) -> Result<&Path> {
     std::fs::create_dir_all(dir)
         .map_err(|e| config(format!("cannot create {}: {e}", dir.display())))?;
     Ok(dir)
-}
-
-fn input_files(ctx: &Ctx, files: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    if files.is_empty() {
-        let dir = ctx.path("applications");
-        if !dir.is_dir() {
-            return Err(config(format!(
-                "{} has no applications/ folder: put the village application sheets there, or name the files",
-                ctx.dir.display()
-            )));
-        }
-        return folder_files(&dir);
-    }
-    for f in files {
-        if !f.is_file() {
-            return Err(config(format!("{}: no such file", f.display())));
-        }
-    }
-    Ok(files.to_vec())
 }
 
 fn read_one(

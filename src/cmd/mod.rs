@@ -222,6 +222,30 @@ fn sweep_temporaries(out: &Path) {
     }
 }
 
+/// The files named on the command line (each must exist), or else every
+/// file of the campaign's input `folder`, which must exist.
+pub fn named_or_folder(
+    ctx: &Ctx,
+    files: &[PathBuf],
+    folder: &str,
+    what: &str,
+) -> Result<Vec<PathBuf>> {
+    if !files.is_empty() {
+        if let Some(f) = files.iter().find(|f| !f.is_file()) {
+            return Err(config(format!("{}: no such file", f.display())));
+        }
+        return Ok(files.to_vec());
+    }
+    let dir = ctx.path(folder);
+    if !dir.is_dir() {
+        return Err(config(format!(
+            "{} has no {folder}/ folder: put {what} there, or name the files",
+            ctx.dir.display()
+        )));
+    }
+    folder_files(&dir)
+}
+
 /// The files of an input folder that fupin should read: not hidden, not an
 /// office lock file (`~$…`), sorted by name.
 pub fn folder_files(dir: &Path) -> Result<Vec<PathBuf>> {

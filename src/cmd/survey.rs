@@ -9,7 +9,7 @@ use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use super::{check::describe, config, data, folder_files, Ctx, Report};
+use super::{check::describe, data, Ctx, Report};
 use crate::domain::columns::Col;
 use crate::domain::finding::{Finding, Severity, Source};
 use crate::domain::money::parse_money;
@@ -69,18 +69,7 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
             "out/register.csv does not exist yet: run `fupin import` first",
         ));
     }
-    let files = if files.is_empty() {
-        let dir = ctx.path("survey");
-        if !dir.is_dir() {
-            return Err(config(format!(
-                "{} has no survey/ folder: put the survey result sheets there, or name the files",
-                ctx.dir.display()
-            )));
-        }
-        folder_files(&dir)?
-    } else {
-        files.to_vec()
-    };
+    let files = super::named_or_folder(ctx, files, "survey", "the survey result sheets")?;
     let mut report = Report {
         inputs: files.clone(),
         ..Default::default()
