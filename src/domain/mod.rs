@@ -3,6 +3,7 @@
 
 pub mod appraisal;
 pub mod campaign;
+pub mod campaign_checks;
 pub mod checks;
 pub mod codes;
 pub mod columns;

@@ -1,0 +1,160 @@
+//! Checks across the whole campaign (DESIGN 2.10): the same ID number only
+//! once, a household number only once per village, every roster village
+//! handed in applications.
+
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
+
+use super::columns::Col;
+use super::finding::{Finding, Source};
+use super::register::{Household, PersonRow};
+use super::roster::Roster;
+
+/// Where a value was first seen, compactly.
+#[derive(Clone, Copy)]
+struct Seen {
+    household: u32,
+    row: u32,
+}
+
+/// Where a household was first seen, compactly: strings shared between
+/// households of one file and village.
+#[derive(Clone)]
+struct HouseholdRef {
+    village: Arc<str>,
+    household: Box<str>,
+    file: Arc<str>,
+    sheet: Arc<str>,
+    row: u64,
+}
+
+/// Checks across the whole campaign.
+#[derive(Default)]
+pub struct CampaignChecks {
+    ids: FxHashMap<u64, Seen>,
+    households: Vec<HouseholdRef>,
+    keys: FxHashMap<(Arc<str>, Box<str>), u32>,
+    interned: FxHashMap<String, Arc<str>>,
+    villages_seen: Vec<bool>,
+}
+
+impl CampaignChecks {
+    pub fn new(roster: &Roster) -> CampaignChecks {
+        CampaignChecks {
+            villages_seen: vec![false; roster.villages.len()],
+            ..Default::default()
+        }
+    }
+
+    fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.interned.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.interned.insert(s.to_string(), a.clone());
+        a
+    }
+
+    /// Record a checked household; returns findings for ID numbers or
+    /// household numbers seen before (naming both places). The rows carry
+    /// the keys of their valid ID numbers (set by [`Checker::household`]).
+    pub fn add(&mut self, hh: &Household, rows: &[PersonRow]) -> Vec<Finding> {
+        let mut f = Vec::new();
+        if let Some(v) = hh.village {
+            self.villages_seen[v] = true;
+        }
+        let me = self.households.len() as u32;
+        let here = HouseholdRef {
+            village: self.intern(&hh.village_name),
+            household: hh.household_id.as_str().into(),
+            file: self.intern(&hh.src.file),
+            sheet: self.intern(&hh.src.sheet),
+            row: hh.src.row,
+        };
+        if !hh.village_code.is_empty() {
+            let key = (self.intern(&hh.village_code), here.household.clone());
+            if let Some(&prev) = self.keys.get(&key) {
+                let ps = &self.households[prev as usize];
+                f.push(
+                    Finding::error(
+                        "household_duplicate",
+                        format!(
+                            "household number {} of {} is used twice: here and in {}{} row {}",
+                            hh.household_id,
+                            hh.village_name,
+                            ps.file,
+                            sheet_part(&ps.sheet),
+                            ps.row
+                        ),
+                    )
+                    .at(&hh.src)
+                    .column(Col::HouseholdId.zh())
+                    .household(&hh.village_name, &hh.household_id),
+                );
+            } else {
+                self.keys.insert(key, me);
+            }
+        }
+        self.households.push(here);
+        for row in rows.iter().filter(|r| r.id_key != 0) {
+            match self.ids.get(&row.id_key) {
+                None => {
+                    self.ids.insert(
+                        row.id_key,
+                        Seen {
+                            household: me,
+                            row: row.src.row as u32,
+                        },
+                    );
+                }
+                Some(first) => {
+                    let fr = self.households[first.household as usize].clone();
+                    let id = row.get(Col::IdNumber);
+                    f.push(Finding::error("id_duplicate", format!(
+                        "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
+                        fr.file, sheet_part(&fr.sheet), first.row, fr.village, fr.household))
+                        .at(&row.src).column(Col::IdNumber.zh()).household(&hh.village_name, &hh.household_id));
+                    let first_src = Source {
+                        file: fr.file.to_string(),
+                        sheet: fr.sheet.to_string(),
+                        row: first.row as u64,
+                    };
+                    f.push(Finding::error("id_duplicate", format!(
+                        "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
+                        row.src.file, sheet_part(&row.src.sheet), row.src.row, hh.village_name, hh.household_id))
+                        .at(&first_src).column(Col::IdNumber.zh()).household(&fr.village, &fr.household));
+                }
+            }
+        }
+        f
+    }
+
+    /// Warnings for roster villages that handed in no application.
+    pub fn finish(&self, roster: &Roster) -> Vec<Finding> {
+        roster
+            .villages
+            .iter()
+            .zip(&self.villages_seen)
+            .filter(|(_, seen)| !**seen)
+            .map(|(v, _)| {
+                let mut x = Finding::warning(
+                    "village_no_applications",
+                    format!(
+                        "village {} ({}) is in the roster but handed in no applications",
+                        v.name, v.code
+                    ),
+                );
+                x.village = v.name.clone();
+                x
+            })
+            .collect()
+    }
+}
+
+fn sheet_part(sheet: &str) -> String {
+    if sheet.is_empty() {
+        String::new()
+    } else {
+        format!(", sheet {sheet},")
+    }
+}
