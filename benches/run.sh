@@ -10,7 +10,7 @@ cargo build --release --quiet --bench floor
 floor=$(ls -t target/release/deps/floor-* | grep -v '\.d$' | head -1)
 bin=target/release/fupin
 rm -rf "$dir"
-"$bin" demo "$dir" --villages "$villages" --households "$n" --no-run --quiet
+"$bin" --quiet demo "$dir" --villages "$villages" --households "$n" --no-run
 du -sh "$dir/applications"
 t() { /usr/bin/time -f "%e s, peak %M KB" "$@"; }
 echo "== import"
