@@ -167,7 +167,7 @@ fn declared_entries(bytes: &[u8]) -> u64 {
                 .filter(|&l| bytes.get(l..l + 4) == Some(b"PK\x06\x07"))
                 .and_then(|l| le64(bytes, l + 8))
                 .and_then(|o| usize::try_from(o).ok())
-                .filter(|&o| bytes.get(o..o + 4) == Some(b"PK\x06\x06"));
+                .filter(|&o| bytes.get(o..).is_some_and(|b| b.starts_with(b"PK\x06\x06")));
             if let Some(o) = zip64 {
                 most = most
                     .max(le64(bytes, o + 24).unwrap_or(0))
