@@ -18,11 +18,39 @@ use crate::io::register;
 use crate::io::sheet::{self, Encoding};
 
 /// What one file gave.
-struct FileResult {
-    problem: Option<Finding>,
-    households: Vec<(Household, Vec<PersonRow>)>,
-    findings: Vec<Finding>,
-    bytes: Vec<u8>,
+pub struct FileResult {
+    /// Why the whole file was refused, if it was.
+    pub problem: Option<Finding>,
+    pub households: Vec<(Household, Vec<PersonRow>)>,
+    pub findings: Vec<Finding>,
+    /// The file's rows of the register, as CSV.
+    pub bytes: Vec<u8>,
+}
+
+/// A file refused whole, with the message for the clerk.
+fn refused(label: &str, msg: String) -> FileResult {
+    let mut f = Finding::error("file_unreadable", msg);
+    f.file = label.to_string();
+    FileResult {
+        problem: Some(f),
+        households: Vec::new(),
+        findings: Vec::new(),
+        bytes: Vec::new(),
+    }
+}
+
+/// Add the unknown columns of some sheets to the register's extra columns,
+/// in order of first appearance.
+pub fn extra_columns(sheets: &[sheet::Sheet], extras: &mut Vec<String>) {
+    for s in sheets {
+        if let Some(m) = find_header(s) {
+            for (_, label) in &m.extras {
+                if !extras.contains(label) && !label.is_empty() {
+                    extras.push(label.clone());
+                }
+            }
+        }
+    }
 }
 
 pub fn run(
@@ -53,15 +81,7 @@ pub fn run(
         files.par_iter().map(|p| sheet::read_head(p, enc)).collect();
     let mut extras: Vec<String> = Vec::new();
     for (sheets, _) in heads.iter().flatten() {
-        for s in sheets {
-            if let Some(m) = find_header(s) {
-                for (_, label) in &m.extras {
-                    if !extras.contains(label) && !label.is_empty() {
-                        extras.push(label.clone());
-                    }
-                }
-            }
-        }
+        extra_columns(sheets, &mut extras);
     }
     // Whole files read in the first pass are not read again.
     let mut whole: Vec<Option<Vec<sheet::Sheet>>> = heads
@@ -180,23 +200,27 @@ fn read_one(
     checker: &Checker,
     cached: Option<Vec<sheet::Sheet>>,
 ) -> FileResult {
-    let problem = |msg: String| {
-        let mut f = Finding::error("file_unreadable", msg);
-        f.file = label.to_string();
-        FileResult {
-            problem: Some(f),
-            households: Vec::new(),
-            findings: Vec::new(),
-            bytes: Vec::new(),
-        }
-    };
-    let mut sheets = match cached
+    let problem = |msg: String| refused(label, msg);
+    match cached
         .map(Ok)
         .unwrap_or_else(|| sheet::read_file(path, enc))
     {
-        Ok(s) => s,
-        Err(e) => return problem(e),
-    };
+        Ok(sheets) => check_sheets(label, sheets, village, extras, checker),
+        Err(e) => problem(e),
+    }
+}
+
+/// Check the sheets of one application file: find their headers, group the
+/// persons into households, check each household and write its register
+/// rows. The import, and the fuzz targets, go through here.
+pub fn check_sheets(
+    label: &str,
+    mut sheets: Vec<sheet::Sheet>,
+    village: Option<&str>,
+    extras: &[String],
+    checker: &Checker,
+) -> FileResult {
+    let problem = |msg: String| refused(label, msg);
     let mut rows: Vec<PersonRow> = Vec::new();
     let mut any_header = false;
     for s in &mut sheets {
