@@ -25,26 +25,10 @@ use crate::io::table::{read_table, Field};
 use crate::io::{csvout, findings as findings_io, sheet};
 
 const FIELDS: [Field; 4] = [
-    Field {
-        zh: "村",
-        en: "village",
-        required: true,
-    },
-    Field {
-        zh: "户编号",
-        en: "household_id",
-        required: true,
-    },
-    Field {
-        zh: "决定",
-        en: "decision",
-        required: true,
-    },
-    Field {
-        zh: "原因",
-        en: "reason",
-        required: false,
-    },
+    Field::required("村", "village"),
+    Field::required("户编号", "household_id"),
+    Field::required("决定", "decision"),
+    Field::optional("原因", "reason"),
 ];
 
 /// The stage's own columns of `out/after-<stage>-review.csv`.

@@ -21,31 +21,11 @@ use crate::io::table::{read_table, Field};
 use crate::io::{csvout, findings as findings_io, sheet};
 
 const FIELDS: [Field; 5] = [
-    Field {
-        zh: "村",
-        en: "village",
-        required: true,
-    },
-    Field {
-        zh: "户编号",
-        en: "household_id",
-        required: true,
-    },
-    Field {
-        zh: "核实家庭年纯收入",
-        en: "verified_net_income",
-        required: false,
-    },
-    Field {
-        zh: "核实结论",
-        en: "verdict",
-        required: true,
-    },
-    Field {
-        zh: "剔除原因",
-        en: "reason",
-        required: false,
-    },
+    Field::required("村", "village"),
+    Field::required("户编号", "household_id"),
+    Field::optional("核实家庭年纯收入", "verified_net_income"),
+    Field::required("核实结论", "verdict"),
+    Field::optional("剔除原因", "reason"),
 ];
 
 pub const HEADER: [&str; 9] = [

@@ -334,8 +334,17 @@ fn read_zip_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
 fn read_ods(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
     let mut wb: calamine::Ods<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| format!("the file is not a readable .ods workbook ({e})"))?;
-    let names = visible_sheets(&wb);
-    names
+    dense_sheets(&mut wb)
+}
+
+/// Every visible sheet of a workbook that calamine loads whole (.xls, .ods).
+fn dense_sheets<RS, R>(wb: &mut R) -> Result<Vec<Sheet>, String>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+    R::Error: std::fmt::Display,
+{
+    visible_sheets(wb)
         .into_iter()
         .map(|n| {
             let range = wb
@@ -434,16 +443,7 @@ fn read_xls(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
                     "the file starts like an .xls workbook but is damaged or not one ({e}); open it in Excel or WPS and save it again"
                 )
             })?;
-        let names = visible_sheets(&wb);
-        names
-            .into_iter()
-            .map(|n| {
-                let range = wb
-                    .worksheet_range(&n)
-                    .map_err(|e| format!("sheet {n}: {e}"))?;
-                range_to_sheet(n, &range)
-            })
-            .collect()
+        dense_sheets(&mut wb)
     })
 }
 

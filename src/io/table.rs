@@ -11,6 +11,23 @@ pub struct Field {
     pub required: bool,
 }
 
+impl Field {
+    pub const fn required(zh: &'static str, en: &'static str) -> Field {
+        Field {
+            zh,
+            en,
+            required: true,
+        }
+    }
+    pub const fn optional(zh: &'static str, en: &'static str) -> Field {
+        Field {
+            zh,
+            en,
+            required: false,
+        }
+    }
+}
+
 /// A row of a table: its line and its cells in the order of the fields.
 pub struct TableRow {
     pub line: u64,

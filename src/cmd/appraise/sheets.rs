@@ -13,24 +13,20 @@ use crate::domain::roster::Roster;
 use crate::io::sheet;
 use crate::io::table::{read_table, Field};
 
-const fn field(zh: &'static str, en: &'static str, required: bool) -> Field {
-    Field { zh, en, required }
-}
-
 const MEETING_FIELDS: [Field; 5] = [
-    field("村", "village", true),
-    field("日期", "date", true),
-    field("到会人数", "present", true),
-    field("主持人", "chair", false),
-    field("记录人", "recorder", false),
+    Field::required("村", "village"),
+    Field::required("日期", "date"),
+    Field::required("到会人数", "present"),
+    Field::optional("主持人", "chair"),
+    Field::optional("记录人", "recorder"),
 ];
 
 const VOTE_FIELDS: [Field; 5] = [
-    field("村", "village", true),
-    field("户编号", "household_id", true),
-    field("赞成", "for", true),
-    field("反对", "against", true),
-    field("弃权", "abstain", true),
+    Field::required("村", "village"),
+    Field::required("户编号", "household_id"),
+    Field::required("赞成", "for"),
+    Field::required("反对", "against"),
+    Field::required("弃权", "abstain"),
 ];
 
 /// A meeting of a village's representatives.
