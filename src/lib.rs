@@ -9,3 +9,4 @@ pub mod cmd;
 pub mod demo;
 pub mod domain;
 pub mod io;
+pub mod pipeline;

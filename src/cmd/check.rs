@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use super::{data, Ctx, Report};
 use crate::domain::campaign::Campaign;
+use crate::domain::campaign_checks::IdAt;
 use crate::domain::checks::{CampaignChecks, Checker};
 use crate::domain::finding::{kind_label, Finding, Severity};
 use crate::domain::register::{group_households, Household, PersonRow};
@@ -85,9 +86,12 @@ pub fn validate_register(
                     .collect()
             })
             .collect();
+        let mut ids = Vec::new();
         for (hh, f, group) in checked.into_iter().flatten() {
             findings.extend(f);
-            findings.extend(global.add(&hh, &group));
+            ids.clear();
+            IdAt::of(&group, &mut ids);
+            findings.extend(global.add(&hh, &ids));
             each(hh, &group);
             n += 1;
         }

@@ -10,6 +10,7 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 
 use super::{check, config, Ctx, Report};
+use crate::domain::campaign_checks::IdAt;
 use crate::domain::checks::{CampaignChecks, Checker};
 use crate::domain::finding::Finding;
 use crate::domain::register::{group_households, Household, PersonRow};
@@ -17,14 +18,32 @@ use crate::io::application::{find_header, missing_columns, normalise_header, per
 use crate::io::register;
 use crate::io::sheet::{self, Encoding};
 
-/// What one file gave.
+/// What one file gave: the checked households, not their rows (those are
+/// already written, as `bytes`).
+#[derive(Default)]
 pub struct FileResult {
     /// Why the whole file was refused, if it was.
     pub problem: Option<Finding>,
-    pub households: Vec<(Household, Vec<PersonRow>)>,
+    pub households: Vec<Household>,
+    /// The valid ID numbers of the households' members, household after
+    /// household; `id_ends[i]` ends those of household `i`.
+    pub ids: Vec<IdAt>,
+    pub id_ends: Vec<usize>,
+    pub persons: usize,
     pub findings: Vec<Finding>,
     /// The file's rows of the register, as CSV.
     pub bytes: Vec<u8>,
+}
+
+impl FileResult {
+    /// Each household with the valid ID numbers of its members.
+    pub fn checked(&self) -> impl Iterator<Item = (&Household, &[IdAt])> {
+        let starts = std::iter::once(0).chain(self.id_ends.iter().copied());
+        self.households
+            .iter()
+            .zip(starts.zip(self.id_ends.iter().copied()))
+            .map(|(hh, (a, b))| (hh, &self.ids[a..b]))
+    }
 }
 
 /// A file refused whole, with the message for the clerk.
@@ -33,9 +52,7 @@ fn refused(label: &str, msg: String) -> FileResult {
     f.file = label.to_string();
     FileResult {
         problem: Some(f),
-        households: Vec::new(),
-        findings: Vec::new(),
-        bytes: Vec::new(),
+        ..Default::default()
     }
 }
 
@@ -109,34 +126,28 @@ pub fn run(
         cw.write_record(register::header(&extras))?;
         cw.flush()?;
         drop(cw);
-        let chunk = rayon::current_num_threads().max(1) * 4;
-        for ((paths, labels), cached) in files
-            .chunks(chunk)
-            .zip(names.chunks(chunk))
-            .zip(whole.chunks_mut(chunk))
-        {
-            let results: Vec<FileResult> = paths
-                .par_iter()
-                .zip(labels)
-                .zip(cached.par_iter_mut())
-                .map(|((p, label), c)| {
-                    read_one(p, label, enc, village, &extras, &checker, c.take())
-                })
-                .collect();
-            for r in results {
-                if let Some(p) = r.problem {
+        // Files are read and checked on every core; the campaign-wide checks
+        // and the register's bytes follow in the files' order.
+        let jobs = files.iter().zip(&names).zip(whole.iter_mut().map(Option::take));
+        crate::pipeline::ordered(
+            rayon::current_num_threads(),
+            jobs.map(Ok::<_, anyhow::Error>),
+            |((p, label), cached)| read_one(p, label, enc, village, &extras, &checker, cached),
+            |mut r| {
+                if let Some(p) = r.problem.take() {
                     problems.push(p);
-                    continue;
+                    return Ok(());
                 }
-                findings.extend(r.findings);
-                for (hh, rows) in &r.households {
-                    findings.extend(global.add(hh, rows));
-                    n_persons += rows.len();
+                findings.append(&mut r.findings);
+                for (hh, ids) in r.checked() {
+                    findings.extend(global.add(hh, ids));
                 }
+                n_persons += r.persons;
                 n_households += r.households.len();
                 std::io::Write::write_all(&mut w, &r.bytes)?;
-            }
-        }
+                Ok(())
+            },
+        )?;
         std::io::Write::flush(&mut w)?;
     }
     findings.extend(global.finish(&roster));
@@ -269,22 +280,21 @@ pub fn check_sheets(
             "no header row: none of the first 10 rows of any sheet names the columns of the application sheet (村, 户编号, 姓名, 与户主关系, 身份证号, …)".into()
         });
     }
-    let mut findings = Vec::new();
-    let mut households = Vec::new();
+    let mut r = FileResult {
+        persons: rows.len(),
+        ..Default::default()
+    };
     let mut w = csv::WriterBuilder::new().from_writer(Vec::with_capacity(rows.len() * 256));
     for mut group in group_households(rows) {
         let (hh, f) = checker.household(&mut group);
-        findings.extend(f);
+        r.findings.extend(f);
         if register::write_household(&mut w, &group, extras.len()).is_err() {
             return problem("the register row could not be written".into());
         }
-        households.push((hh, group));
+        IdAt::of(&group, &mut r.ids);
+        r.id_ends.push(r.ids.len());
+        r.households.push(hh);
     }
-    let bytes = w.into_inner().unwrap_or_default();
-    FileResult {
-        problem: None,
-        households,
-        findings,
-        bytes,
-    }
+    r.bytes = w.into_inner().unwrap_or_default();
+    r
 }

@@ -7,8 +7,27 @@ use std::sync::Arc;
 
 use super::columns::Col;
 use super::finding::{Finding, Source};
+use super::idnum::text_of_key;
 use super::register::{Household, PersonRow};
 use super::roster::Roster;
+
+/// A valid ID number of a household's member (its [`super::idnum::IdNumber::key`])
+/// and where the member is: all the campaign-wide checks need of a person.
+#[derive(Clone, Debug)]
+pub struct IdAt {
+    pub key: u64,
+    pub src: Source,
+}
+
+impl IdAt {
+    /// The valid ID numbers of checked rows (set by [`super::checks::Checker::household`]).
+    pub fn of(rows: &[PersonRow], out: &mut Vec<IdAt>) {
+        out.extend(rows.iter().filter(|r| r.id_key != 0).map(|r| IdAt {
+            key: r.id_key,
+            src: r.src.clone(),
+        }));
+    }
+}
 
 /// Where a value was first seen, compactly.
 #[derive(Clone, Copy)]
@@ -55,10 +74,10 @@ impl CampaignChecks {
         a
     }
 
-    /// Record a checked household; returns findings for ID numbers or
-    /// household numbers seen before (naming both places). The rows carry
-    /// the keys of their valid ID numbers (set by [`Checker::household`]).
-    pub fn add(&mut self, hh: &Household, rows: &[PersonRow]) -> Vec<Finding> {
+    /// Record a checked household and the valid ID numbers of its members;
+    /// returns findings for ID numbers or household numbers seen before
+    /// (naming both places).
+    pub fn add(&mut self, hh: &Household, ids: &[IdAt]) -> Vec<Finding> {
         let mut f = Vec::new();
         if let Some(v) = hh.village {
             self.villages_seen[v] = true;
@@ -96,11 +115,11 @@ impl CampaignChecks {
             }
         }
         self.households.push(here);
-        for row in rows.iter().filter(|r| r.id_key != 0) {
-            match self.ids.get(&row.id_key) {
+        for row in ids {
+            match self.ids.get(&row.key) {
                 None => {
                     self.ids.insert(
-                        row.id_key,
+                        row.key,
                         Seen {
                             household: me,
                             row: row.src.row as u32,
@@ -109,7 +128,7 @@ impl CampaignChecks {
                 }
                 Some(first) => {
                     let fr = self.households[first.household as usize].clone();
-                    let id = row.get(Col::IdNumber);
+                    let id = text_of_key(row.key);
                     f.push(Finding::error("id_duplicate", format!(
                         "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
                         fr.file, sheet_part(&fr.sheet), first.row, fr.village, fr.household))

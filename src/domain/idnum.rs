@@ -155,6 +155,15 @@ impl IdNumber {
     }
 }
 
+/// The ID number a [`IdNumber::key`] was made from.
+pub fn text_of_key(key: u64) -> String {
+    let last = match key % 11 {
+        10 => 'X',
+        d => char::from(b'0' + d as u8),
+    };
+    format!("{:017}{last}", key / 11)
+}
+
 /// The masked form for notices: first 6 and last 4 kept, the 8 birth digits
 /// starred (`370323********123X`). Anything that is not 18 characters is
 /// starred whole but for its last 4.
@@ -253,6 +262,14 @@ mod tests {
     fn masking() {
         assert_eq!(mask("370323198001011234"), "370323********1234");
         assert_eq!(mask("12345"), "*2345");
+    }
+
+    #[test]
+    fn keys_give_back_their_number() {
+        for n in ["11010519491231002X", "440524188001010014", "000000000000000010"] {
+            let id = IdNumber(n.to_string());
+            assert_eq!(text_of_key(id.key()), n);
+        }
     }
 
     #[test]

@@ -35,8 +35,8 @@ pub fn import(data: &[u8]) -> Result<Vec<u8>, String> {
         return Err(p.message);
     }
     let mut global = CampaignChecks::new(roster);
-    for (hh, rows) in &r.households {
-        let _ = global.add(hh, rows);
+    for (hh, ids) in r.checked() {
+        let _ = global.add(hh, ids);
     }
     let _ = global.finish(roster);
     Ok(r.bytes)
