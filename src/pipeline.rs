@@ -135,19 +135,29 @@ mod tests {
     fn errors_stop_the_pipeline() {
         let source = (0..100u32).map(|i| if i == 40 { Err(i) } else { Ok(i) });
         let mut seen = 0;
-        let r = ordered(2, source, |i| i, |_| {
-            seen += 1;
-            Ok(())
-        });
+        let r = ordered(
+            2,
+            source,
+            |i| i,
+            |_| {
+                seen += 1;
+                Ok(())
+            },
+        );
         assert_eq!(r, Err(40));
         assert!(seen <= 40);
-        let r = ordered(3, (0..1000u32).map(Ok), |i| i, |i| {
-            if i == 10 {
-                Err(i)
-            } else {
-                Ok(())
-            }
-        });
+        let r = ordered(
+            3,
+            (0..1000u32).map(Ok),
+            |i| i,
+            |i| {
+                if i == 10 {
+                    Err(i)
+                } else {
+                    Ok(())
+                }
+            },
+        );
         assert_eq!(r, Err(10));
     }
 }

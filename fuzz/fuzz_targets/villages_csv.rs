@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let Some(sheet) = sheets.first() else { return };
-    let rows: Vec<Vec<String>> = sheet.rows.iter().map(|r| r.cells.clone()).collect();
+    let rows: Vec<Vec<String>> = sheet.rows.iter().map(|r| r.strings()).collect();
     let Some((header, rest)) = rows.split_first() else {
         return;
     };

@@ -128,7 +128,10 @@ pub fn run(
         drop(cw);
         // Files are read and checked on every core; the campaign-wide checks
         // and the register's bytes follow in the files' order.
-        let jobs = files.iter().zip(&names).zip(whole.iter_mut().map(Option::take));
+        let jobs = files
+            .iter()
+            .zip(&names)
+            .zip(whole.iter_mut().map(Option::take));
         crate::pipeline::ordered(
             rayon::current_num_threads(),
             jobs.map(Ok::<_, anyhow::Error>),

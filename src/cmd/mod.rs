@@ -120,8 +120,9 @@ impl Ctx {
         let Some((head, rest)) = rows.split_first() else {
             return Err(config(format!("{}: the file has no header", p.display())));
         };
-        let body: Vec<Vec<String>> = rest.iter().map(|r| r.cells.clone()).collect();
-        Roster::from_rows(&head.cells, &body).map_err(|e| config(format!("{}: {e}", p.display())))
+        let body: Vec<Vec<String>> = rest.iter().map(|r| r.strings()).collect();
+        Roster::from_rows(&head.strings(), &body)
+            .map_err(|e| config(format!("{}: {e}", p.display())))
     }
 
     /// Path relative to the campaign folder, for messages and outputs.

@@ -316,7 +316,10 @@ fn head_ids(
         for p in rows {
             let is_head = codes::lookup(codes::RELATION, p.get(Col::Relation))
                 .is_some_and(|c| c.en == "head");
-            let key = (p.village_code.clone(), p.get(Col::HouseholdId).to_string());
+            let key = (
+                p.village_code.to_string(),
+                p.get(Col::HouseholdId).to_string(),
+            );
             if is_head && wanted.contains(&key) {
                 heads
                     .entry(key)

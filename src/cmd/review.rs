@@ -355,8 +355,8 @@ fn read_decisions(ctx: &Ctx, files: &[PathBuf], findings: &mut Vec<Finding>) -> 
                             decision: cell(2),
                             reason: cell(3),
                             src: crate::domain::finding::Source {
-                                file: label.clone(),
-                                sheet: s.name.clone(),
+                                file: label.as_str().into(),
+                                sheet: s.name.as_str().into(),
                                 row: r.line,
                             },
                         }

@@ -100,8 +100,8 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
             any = true;
             for row in rows {
                 let src = Source {
-                    file: label.clone(),
-                    sheet: s.name.clone(),
+                    file: label.as_str().into(),
+                    sheet: s.name.as_str().into(),
                     row: row.line,
                 };
                 apply_row(
@@ -147,8 +147,8 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
                 r.verdict.en().into(),
                 r.verified_net_income.map(|f| f.plain()).unwrap_or_default(),
                 r.reason.clone(),
-                r.src.file.clone(),
-                r.src.sheet.clone(),
+                r.src.file.to_string(),
+                r.src.sheet.to_string(),
                 r.src.row.to_string(),
             ]
         })
@@ -161,8 +161,8 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
                 "invalid".into(),
                 String::new(),
                 msg.clone(),
-                src.file.clone(),
-                src.sheet.clone(),
+                src.file.to_string(),
+                src.sheet.to_string(),
                 src.row.to_string(),
             ]
         }))

@@ -134,8 +134,8 @@ impl CampaignChecks {
                         fr.file, sheet_part(&fr.sheet), first.row, fr.village, fr.household))
                         .at(&row.src).column(Col::IdNumber.zh()).household(&hh.village_name, &hh.household_id));
                     let first_src = Source {
-                        file: fr.file.to_string(),
-                        sheet: fr.sheet.to_string(),
+                        file: fr.file.clone(),
+                        sheet: fr.sheet.clone(),
                         row: first.row as u64,
                     };
                     f.push(Finding::error("id_duplicate", format!(

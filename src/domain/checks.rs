@@ -215,7 +215,7 @@ impl<'a> Checker<'a> {
                 hh.village_code = v.code.clone();
                 hh.village_name = v.name.clone();
                 for r in rows.iter_mut() {
-                    r.village_code = v.code.clone();
+                    r.village_code = v.code.as_str().into();
                 }
             }
             None => {
@@ -258,7 +258,7 @@ impl<'a> Checker<'a> {
         match idnum::parse(&cell, self.last_day) {
             Ok(p) => {
                 let written = if p.converted_from_15 {
-                    cell.clone()
+                    cell.as_str().into()
                 } else {
                     row.id_as_written.clone()
                 };
@@ -583,14 +583,14 @@ mod tests {
     fn person(row: u64, name: &str, relation: &str, id: &str, cells: &[(Col, &str)]) -> PersonRow {
         let mut p = PersonRow::new(Source {
             file: "a.csv".into(),
-            sheet: String::new(),
+            sheet: "".into(),
             row,
         });
-        p.set(Col::Village, "甲村".into());
-        p.set(Col::HouseholdId, "7".into());
-        p.set(Col::Name, name.into());
-        p.set(Col::Relation, relation.into());
-        p.set(Col::IdNumber, id.into());
+        p.set(Col::Village, "甲村");
+        p.set(Col::HouseholdId, "7");
+        p.set(Col::Name, name);
+        p.set(Col::Relation, relation);
+        p.set(Col::IdNumber, id);
         for (c, v) in cells {
             p.set(*c, v.to_string());
         }

@@ -1,6 +1,7 @@
 //! Findings: every data problem, located and worded for the clerk.
 
 use serde::Serialize;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
@@ -25,10 +26,11 @@ impl Severity {
 }
 
 /// Where a value came from: file, sheet and 1-based row as the clerk sees it.
+/// The names are shared by every row of a sheet.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Source {
-    pub file: String,
-    pub sheet: String,
+    pub file: Arc<str>,
+    pub sheet: Arc<str>,
     pub row: u64,
 }
 
@@ -68,8 +70,8 @@ impl Finding {
         Finding::new(Severity::Warning, kind, message)
     }
     pub fn at(mut self, src: &Source) -> Finding {
-        self.file = src.file.clone();
-        self.sheet = src.sheet.clone();
+        self.file = src.file.to_string();
+        self.sheet = src.sheet.to_string();
         self.row = src.row;
         self
     }

@@ -266,7 +266,11 @@ mod tests {
 
     #[test]
     fn keys_give_back_their_number() {
-        for n in ["11010519491231002X", "440524188001010014", "000000000000000010"] {
+        for n in [
+            "11010519491231002X",
+            "440524188001010014",
+            "000000000000000010",
+        ] {
             let id = IdNumber(n.to_string());
             assert_eq!(text_of_key(id.key()), n);
         }

@@ -6,6 +6,10 @@ use super::finding::Source;
 use super::money::Fen;
 use super::rules::natural_cmp;
 
+/// The text of a cell: kept inline, without an allocation, up to 24 bytes
+/// (every code, name, ID number and amount of a sheet), on the heap beyond.
+pub type Cell = compact_str::CompactString;
+
 /// One person's row of an application sheet, cells in the order of
 /// [`super::columns::COLUMNS`], trimmed and folded; unknown columns in
 /// `extras` in the order of the register's extra columns.
@@ -13,29 +17,29 @@ use super::rules::natural_cmp;
 pub struct PersonRow {
     pub src: Source,
     /// The roster code of the village, once resolved.
-    pub village_code: String,
-    pub cells: Vec<String>,
+    pub village_code: Cell,
+    pub cells: Vec<Cell>,
     /// The ID number as written, when it differs from `cells[IdNumber]`
     /// (a 15-digit number converted to 18).
-    pub id_as_written: String,
+    pub id_as_written: Cell,
     /// [`super::idnum::IdNumber::key`] of a valid ID number, 0 when invalid.
     pub id_key: u64,
-    pub extras: Vec<String>,
+    pub extras: Vec<Cell>,
 }
 
 impl PersonRow {
     pub fn new(src: Source) -> PersonRow {
         PersonRow {
             src,
-            cells: vec![String::new(); N_COLS],
+            cells: vec![Cell::default(); N_COLS],
             ..Default::default()
         }
     }
     pub fn get(&self, col: Col) -> &str {
         &self.cells[col.index()]
     }
-    pub fn set(&mut self, col: Col, value: String) {
-        self.cells[col.index()] = value;
+    pub fn set(&mut self, col: Col, value: impl Into<Cell>) {
+        self.cells[col.index()] = value.into();
     }
 }
 
@@ -123,7 +127,7 @@ fn village_key(row: &PersonRow) -> String {
     if row.village_code.is_empty() {
         format!("?{}", row.get(Col::Village))
     } else {
-        row.village_code.clone()
+        row.village_code.to_string()
     }
 }
 

@@ -251,7 +251,7 @@ pub fn apply(
 
 fn label(src: &Source) -> String {
     if src.sheet.is_empty() {
-        src.file.clone()
+        src.file.to_string()
     } else {
         format!("{} sheet {}", src.file, src.sheet)
     }
@@ -288,7 +288,7 @@ mod tests {
             reason: reason.into(),
             src: Source {
                 file: "review/village.csv".into(),
-                sheet: String::new(),
+                sheet: "".into(),
                 row: line,
             },
         }

@@ -76,13 +76,14 @@ pub fn person_rows(
     village: Option<&str>,
 ) -> Vec<PersonRow> {
     let mut out = Vec::with_capacity(sheet.rows.len().saturating_sub(map.header_row + 1));
-    let sheet_name = sheet.name.clone();
+    let file: std::sync::Arc<str> = file.into();
+    let sheet_name: std::sync::Arc<str> = sheet.name.as_str().into();
     for row in &mut sheet.rows[map.header_row + 1..] {
         if row.cells.iter().all(|c| c.is_empty()) {
             continue;
         }
         let mut p = PersonRow::new(Source {
-            file: file.to_string(),
+            file: file.clone(),
             sheet: sheet_name.clone(),
             row: row.line,
         });
@@ -95,10 +96,10 @@ pub fn person_rows(
         }
         if let Some(v) = village {
             if p.cells[Col::Village.index()].is_empty() {
-                p.cells[Col::Village.index()] = v.to_string();
+                p.cells[Col::Village.index()] = v.into();
             }
         }
-        p.extras = vec![String::new(); n_extras];
+        p.extras = vec![Default::default(); n_extras];
         for ((pos, _), slot) in map.extras.iter().zip(extra_slots) {
             if let (Some(v), Some(dst)) = (row.cells.get_mut(*pos), p.extras.get_mut(*slot)) {
                 *dst = std::mem::take(v);
@@ -122,7 +123,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, r)| Row {
                     line: i as u64 + 1,
-                    cells: r.iter().map(|c| c.to_string()).collect(),
+                    cells: r.iter().map(|c| crate::io::sheet::Cell::from(*c)).collect(),
                 })
                 .collect(),
         }

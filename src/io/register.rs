@@ -8,7 +8,7 @@ use crate::domain::checks::value_row;
 use crate::domain::codes;
 use crate::domain::columns::{Col, Level, COLUMNS, N_COLS};
 use crate::domain::finding::Source;
-use crate::domain::register::PersonRow;
+use crate::domain::register::{Cell, PersonRow};
 
 use super::csvout;
 
@@ -55,8 +55,8 @@ pub fn write_household<W: std::io::Write>(
     for p in rows {
         let src_row = p.src.row.to_string();
         for cell in [
-            p.src.file.as_str(),
-            p.src.sheet.as_str(),
+            &p.src.file,
+            &p.src.sheet,
             src_row.as_str(),
             p.village_code.as_str(),
             p.id_as_written.as_str(),
@@ -88,6 +88,7 @@ pub struct RegisterReader {
     map: Vec<usize>,
     pending: Option<PersonRow>,
     record: csv::StringRecord,
+    names: (std::sync::Arc<str>, std::sync::Arc<str>),
 }
 
 impl RegisterReader {
@@ -124,6 +125,7 @@ impl RegisterReader {
             map,
             pending: None,
             record: csv::StringRecord::new(),
+            names: Default::default(),
         })
     }
 
@@ -132,11 +134,19 @@ impl RegisterReader {
             return Ok(None);
         }
         let r = &self.record;
-        let get = |i: usize| csvout::restore(r.get(self.map[i]).unwrap_or("")).into_owned();
+        let get = |i: usize| Cell::from(csvout::restore(r.get(self.map[i]).unwrap_or("")).as_ref());
+        // Rows of one sheet share its names.
+        let (file, sheet) = (get(0), get(1));
+        if *self.names.0 != *file {
+            self.names.0 = file.as_str().into();
+        }
+        if *self.names.1 != *sheet {
+            self.names.1 = sheet.as_str().into();
+        }
         let mut p = PersonRow {
             src: Source {
-                file: get(0),
-                sheet: get(1),
+                file: self.names.0.clone(),
+                sheet: self.names.1.clone(),
                 row: get(2).parse().unwrap_or(0),
             },
             village_code: get(3),

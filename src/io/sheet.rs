@@ -6,6 +6,8 @@ use std::borrow::Cow;
 use std::io::Cursor;
 use std::path::Path;
 
+pub use crate::domain::register::Cell;
+
 mod guard;
 
 // Limits that keep a hostile or careless file from exhausting memory, running
@@ -54,7 +56,14 @@ pub const MAX_GRID_TEXT_BYTES: u64 = 256 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct Row {
     pub line: u64,
-    pub cells: Vec<String>,
+    pub cells: Vec<Cell>,
+}
+
+impl Row {
+    /// The cells as owned strings.
+    pub fn strings(&self) -> Vec<String> {
+        self.cells.iter().map(|c| c.to_string()).collect()
+    }
 }
 
 /// One sheet of a file (a CSV file has one, named after nothing).
@@ -96,24 +105,38 @@ pub fn read_file(path: &Path, encoding: Option<Encoding>) -> Result<Vec<Sheet>, 
     read_bytes(&bytes, encoding)
 }
 
-/// Read just enough of a file to see its header rows: the first 64 KB of a
-/// CSV file, a workbook whole (then `true`: the sheets are complete).
-/// Problems are left for the full read.
+/// Read just enough of a file to see its header rows: the first rows of a
+/// CSV file (all of it when it is under 64 KB), a workbook whole; `true`
+/// when the sheets are complete. Problems are left for the full read.
 pub fn read_head(path: &Path, encoding: Option<Encoding>) -> Option<(Vec<Sheet>, bool)> {
     use std::io::Read;
-    let mut f = std::fs::File::open(path).ok()?;
-    let mut head = vec![0u8; 65536];
-    let n = f.read(&mut head).ok()?;
-    head.truncate(n);
+    const HEAD: u64 = 65536;
+    let mut head = Vec::with_capacity(HEAD as usize);
+    std::fs::File::open(path)
+        .ok()?
+        .take(HEAD)
+        .read_to_end(&mut head)
+        .ok()?;
     if head.starts_with(b"PK") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return read_file(path, encoding).ok().map(|s| (s, true));
     }
-    if n == 65536 {
-        let cut = head.iter().rposition(|&b| b == b'\n').unwrap_or(0);
-        head.truncate(cut + 1);
+    if head.len() < HEAD as usize {
+        return read_bytes(&head, encoding).ok().map(|s| (s, true));
     }
-    read_bytes(&head, encoding).ok().map(|s| (s, n < 65536))
+    let cut = head.iter().rposition(|&b| b == b'\n').unwrap_or(0);
+    head.truncate(cut + 1);
+    let rows = read_csv(&head, encoding, HEADER_ROWS).ok()?;
+    Some((
+        vec![Sheet {
+            name: String::new(),
+            rows,
+        }],
+        false,
+    ))
 }
+
+/// How many rows from the top the header may be found on.
+pub const HEADER_ROWS: usize = 10;
 
 /// Read a file's bytes, telling the format by content.
 pub fn read_bytes(bytes: &[u8], encoding: Option<Encoding>) -> Result<Vec<Sheet>, String> {
@@ -129,11 +152,42 @@ pub fn read_bytes(bytes: &[u8], encoding: Option<Encoding>) -> Result<Vec<Sheet>
     if bytes.starts_with(b"PK") {
         return Err("the file is a damaged or unsupported zip archive, not a workbook".into());
     }
-    let text = decode(bytes, encoding)?;
     Ok(vec![Sheet {
         name: String::new(),
-        rows: parse_csv(&text)?,
+        rows: read_csv(bytes, encoding, usize::MAX)?,
     }])
+}
+
+/// The rows of a CSV file (the first `max_rows` of them). UTF-8 is read in
+/// place, its validity checked cell by cell; other text is decoded first.
+fn read_csv(bytes: &[u8], forced: Option<Encoding>, max_rows: usize) -> Result<Vec<Row>, String> {
+    if forced != Some(Encoding::Gb18030)
+        && !bytes.starts_with(b"\xFF\xFE")
+        && !bytes.starts_with(b"\xFE\xFF")
+    {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match parse_csv(body, max_rows) {
+            Err(CsvError::NotUtf8) => {}
+            other => return other.map_err(CsvError::message),
+        }
+    }
+    let text = decode(bytes, forced)?;
+    parse_csv(text.as_bytes(), max_rows).map_err(CsvError::message)
+}
+
+enum CsvError {
+    /// A cell is not UTF-8 text: the file is in another encoding.
+    NotUtf8,
+    Other(String),
+}
+
+impl CsvError {
+    fn message(self) -> String {
+        match self {
+            CsvError::NotUtf8 => "the file is not UTF-8 text".into(),
+            CsvError::Other(m) => m,
+        }
+    }
 }
 
 /// BOM → strict UTF-8 → strict GB18030 → refuse (DESIGN 4).
@@ -201,24 +255,24 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
         + 1
 }
 
-fn parse_csv(text: &str) -> Result<Vec<Row>, String> {
-    if text.contains('\0') {
-        let line = text[..text.find('\0').unwrap_or(0)].matches('\n').count() + 1;
-        return Err(format!(
+fn parse_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<Row>, CsvError> {
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(CsvError::Other(format!(
             "the file holds NUL bytes (line {line}); it is not a text CSV file"
-        ));
+        )));
     }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(bytes);
     let mut rows = Vec::new();
-    let mut rec = csv::StringRecord::new();
+    let mut rec = csv::ByteRecord::new();
     let (mut cells_total, mut text_total) = (0u64, 0u64);
-    let bytes = text.as_bytes();
     let (mut counted_to, mut newlines) = (0usize, 0u64);
-    loop {
-        match rdr.read_record(&mut rec) {
+    let fail = |m: String| Err(CsvError::Other(m));
+    while rows.len() < max_rows {
+        match rdr.read_byte_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
                 // The line a record starts on, counted from its byte offset:
@@ -237,35 +291,43 @@ fn parse_csv(text: &str) -> Result<Vec<Row>, String> {
                 }
                 let line = newlines + 1;
                 if rec.len() > MAX_COLS {
-                    return Err(format!(
+                    return fail(format!(
                         "line {line} has {} columns, more than the {MAX_COLS} fupin accepts",
                         rec.len()
                     ));
                 }
-                if let Some((col, n)) = long_cell(rec.iter()) {
-                    return Err(format!("line {line}, column {col}: {}", too_long(n)));
+                // The record's text is valid and every cell starts and ends
+                // on a character: then every cell is valid.
+                let all = std::str::from_utf8(rec.as_slice()).map_err(|_| CsvError::NotUtf8)?;
+                let mut cells = Vec::with_capacity(rec.len());
+                for i in 0..rec.len() {
+                    let text = rec
+                        .range(i)
+                        .and_then(|r| all.get(r))
+                        .ok_or(CsvError::NotUtf8)?;
+                    if let Some((_, n)) = long_cell([text]) {
+                        return fail(format!("line {line}, column {}: {}", i + 1, too_long(n)));
+                    }
+                    cells.push(clean(text));
                 }
                 cells_total += rec.len() as u64;
                 if cells_total > MAX_CELLS {
-                    return Err(format!(
+                    return fail(format!(
                         "the file holds more than {MAX_CELLS} cells; split it by village"
                     ));
                 }
                 text_total += rec.as_slice().len() as u64;
                 if text_total > MAX_TEXT_BYTES {
-                    return Err(too_much_text(line));
+                    return fail(too_much_text(line));
                 }
-                rows.push(Row {
-                    line,
-                    cells: rec.iter().map(clean).collect(),
-                });
+                rows.push(Row { line, cells });
             }
             Err(e) => {
                 let line = e
                     .position()
                     .map(|p| p.line())
                     .unwrap_or(rdr.position().line());
-                return Err(format!("line {line}: the CSV cannot be read ({e})"));
+                return fail(format!("line {line}: the CSV cannot be read ({e})"));
             }
         }
     }
@@ -312,8 +374,8 @@ fn column_name(mut c: u64) -> String {
 
 /// Trim a cell (ASCII and ideographic spaces). Full-width forms are kept:
 /// they are folded only where values are matched (headers, codes, numbers).
-pub fn clean(s: &str) -> String {
-    s.trim().to_string()
+pub fn clean(s: &str) -> Cell {
+    Cell::new(s.trim())
 }
 
 fn read_zip_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
@@ -420,7 +482,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
             }
             if let Some(row) = grid.last_mut() {
                 if row.cells.len() <= c as usize {
-                    row.cells.resize(c as usize + 1, String::new());
+                    row.cells.resize(c as usize + 1, Cell::default());
                 }
                 row.cells[c as usize] = text;
             }
@@ -474,12 +536,12 @@ fn range_to_sheet(name: String, range: &calamine::Range<Data>) -> Result<Sheet, 
     }
     let mut rows = Vec::new();
     for (i, r) in range.rows().enumerate() {
-        let mut cells: Vec<String> = vec![String::new(); c0 as usize];
+        let mut cells: Vec<Cell> = vec![Cell::default(); c0 as usize];
         cells.extend(r.iter().map(data_text));
         while cells.last().is_some_and(|c| c.is_empty()) {
             cells.pop();
         }
-        if let Some((col, len)) = long_cell(cells.iter().map(String::as_str)) {
+        if let Some((col, len)) = long_cell(cells.iter().map(Cell::as_str)) {
             return Err(format!(
                 "sheet {name}, cell {}{}: {}",
                 column_name(col as u64),
@@ -512,36 +574,50 @@ fn date_serial_ok(serial: f64) -> bool {
     serial.is_finite() && serial.abs() < 1e9
 }
 
-fn data_text(d: &Data) -> String {
+fn data_text(d: &Data) -> Cell {
     match d {
-        Data::Empty => String::new(),
+        Data::Empty => Cell::default(),
         Data::String(s) => clean(s),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => number_text(*f),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) if !date_serial_ok(dt.as_f64()) => number_text(dt.as_f64()),
-        Data::DateTime(_) | Data::DateTimeIso(_) => {
-            d.as_date().map(|x| x.to_string()).unwrap_or_default()
+        Data::Int(i) => compact_str::format_compact!("{i}"),
+        Data::Float(f) => number_text(*f).into(),
+        Data::Bool(b) => {
+            if *b {
+                "true".into()
+            } else {
+                "false".into()
+            }
         }
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        Data::DateTime(dt) if !date_serial_ok(dt.as_f64()) => number_text(dt.as_f64()).into(),
+        Data::DateTime(_) | Data::DateTimeIso(_) => d
+            .as_date()
+            .map(|x| x.to_string().into())
+            .unwrap_or_default(),
+        Data::DurationIso(s) => s.as_str().into(),
+        Data::Error(e) => compact_str::format_compact!("#{e:?}"),
     }
 }
 
-fn data_ref_text(d: &DataRef<'_>) -> String {
+fn data_ref_text(d: &DataRef<'_>) -> Cell {
     match d {
-        DataRef::Empty => String::new(),
+        DataRef::Empty => Cell::default(),
         DataRef::String(s) => clean(s),
         DataRef::SharedString(s) => clean(s),
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Float(f) => number_text(*f),
-        DataRef::Bool(b) => b.to_string(),
-        DataRef::DateTime(dt) if !date_serial_ok(dt.as_f64()) => number_text(dt.as_f64()),
-        DataRef::DateTime(_) | DataRef::DateTimeIso(_) => {
-            d.as_date().map(|x| x.to_string()).unwrap_or_default()
+        DataRef::Int(i) => compact_str::format_compact!("{i}"),
+        DataRef::Float(f) => number_text(*f).into(),
+        DataRef::Bool(b) => {
+            if *b {
+                "true".into()
+            } else {
+                "false".into()
+            }
         }
-        DataRef::DurationIso(s) => s.clone(),
-        DataRef::Error(e) => format!("#{e:?}"),
+        DataRef::DateTime(dt) if !date_serial_ok(dt.as_f64()) => number_text(dt.as_f64()).into(),
+        DataRef::DateTime(_) | DataRef::DateTimeIso(_) => d
+            .as_date()
+            .map(|x| x.to_string().into())
+            .unwrap_or_default(),
+        DataRef::DurationIso(s) => s.as_str().into(),
+        DataRef::Error(e) => compact_str::format_compact!("#{e:?}"),
     }
 }
 

@@ -64,7 +64,11 @@ pub fn read_table(sheet: &Sheet, fields: &[Field]) -> Result<Option<Vec<TableRow
                     line: r.line,
                     cells: pos
                         .iter()
-                        .map(|p| p.and_then(|p| r.cells.get(p)).cloned().unwrap_or_default())
+                        .map(|p| {
+                            p.and_then(|p| r.cells.get(p))
+                                .map(|c| c.to_string())
+                                .unwrap_or_default()
+                        })
                         .collect(),
                 })
                 .collect();

@@ -15,7 +15,7 @@ pub fn roster() -> &'static Roster {
     static R: OnceLock<Roster> = OnceLock::new();
     R.get_or_init(|| {
         let sheets = read_bytes(EXAMPLE_CSV.as_bytes(), None).expect("example roster");
-        let rows: Vec<Vec<String>> = sheets[0].rows.iter().map(|r| r.cells.clone()).collect();
+        let rows: Vec<Vec<String>> = sheets[0].rows.iter().map(|r| r.strings()).collect();
         Roster::from_rows(&rows[0], &rows[1..]).expect("example roster")
     })
 }

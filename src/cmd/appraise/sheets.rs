@@ -85,8 +85,8 @@ impl Sheets {
                 any = true;
                 for row in rows {
                     let src = Source {
-                        file: label.clone(),
-                        sheet: sh.name.clone(),
+                        file: label.as_str().into(),
+                        sheet: sh.name.as_str().into(),
                         row: row.line,
                     };
                     if is_meeting {

@@ -80,7 +80,10 @@ pub fn members(path: &Path, wanted: &HashSet<Key>) -> Result<HashMap<Key, Vec<Pe
         .map_err(|e| data(format!("{e:#}")))?
     {
         for p in rows {
-            let key = (p.village_code.clone(), p.get(Col::HouseholdId).to_string());
+            let key = (
+                p.village_code.to_string(),
+                p.get(Col::HouseholdId).to_string(),
+            );
             if wanted.contains(&key) {
                 out.entry(key).or_default().push(p);
             }
