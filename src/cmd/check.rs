@@ -12,35 +12,35 @@ use crate::domain::campaign::Campaign;
 use crate::domain::campaign_checks::IdAt;
 use crate::domain::checks::{CampaignChecks, Checker};
 use crate::domain::finding::{kind_label, Finding, Severity};
-use crate::domain::register::{group_households, Household, PersonRow};
+use crate::domain::register::{group_households, Household};
 use crate::domain::roster::Roster;
 use crate::io::register::RegisterReader;
 use crate::io::{findings as findings_io, xlsx};
-use rayon::prelude::*;
 
 pub fn run(ctx: &Ctx) -> Result<Report> {
     let campaign = ctx.campaign()?;
     let roster = ctx.roster()?;
     let mut report = Report::default();
     let (households, mut findings) =
-        validate_register(ctx, &campaign, &roster, &mut report, |_, _| {})?;
+        validate_register(ctx, &campaign, &roster, &mut report, |_| {})?;
     let counts = finish(ctx, &campaign, &mut findings, &mut report)?;
     report.json.insert("households".into(), json!(households));
     report.json.insert("findings".into(), counts);
     Ok(report)
 }
 
-/// A household, its findings and its rows.
-type Checked = (Household, Vec<Finding>, Vec<PersonRow>);
+/// What the checks of one source file gave: each household with its
+/// findings and the valid ID numbers of its members.
+type Checked = Vec<(Household, Vec<Finding>, Vec<IdAt>)>;
 
 /// Read `out/register.csv` and check every household; `each` sees every
-/// checked household with its rows. Returns the number of households.
+/// checked household. Returns the number of households.
 pub fn validate_register(
     ctx: &Ctx,
     campaign: &Campaign,
     roster: &Roster,
     report: &mut Report,
-    mut each: impl FnMut(Household, &[PersonRow]),
+    mut each: impl FnMut(Household),
 ) -> Result<(usize, Vec<Finding>)> {
     let path = ctx.out().join("register.csv");
     if !path.exists() {
@@ -60,42 +60,34 @@ pub fn validate_register(
     let mut global = CampaignChecks::new(roster);
     let mut findings = Vec::new();
     let mut n = 0;
-    // Read a few source files at a time and check their households in
-    // parallel; campaign-wide checks and the callback run in order.
-    let batch = rayon::current_num_threads().max(1) * 4;
-    loop {
-        let mut files = Vec::with_capacity(batch);
-        while files.len() < batch {
-            match rdr.next_file()? {
-                Some(rows) => files.push(rows),
-                None => break,
+    // The register is read on one thread, its source files checked on
+    // every core, and the campaign-wide checks and `each` see the
+    // households in the register's order.
+    let files = std::iter::from_fn(|| rdr.next_raw().transpose());
+    crate::pipeline::ordered(
+        rayon::current_num_threads(),
+        files,
+        |raw| -> Result<Checked> {
+            Ok(group_households(raw.rows()?)
+                .into_iter()
+                .map(|mut group| {
+                    let (hh, f) = checker.household(&mut group);
+                    let mut ids = Vec::new();
+                    IdAt::of(&group, &mut ids);
+                    (hh, f, ids)
+                })
+                .collect())
+        },
+        |checked| {
+            for (hh, f, ids) in checked? {
+                findings.extend(f);
+                findings.extend(global.add(&hh, &ids));
+                each(hh);
+                n += 1;
             }
-        }
-        if files.is_empty() {
-            break;
-        }
-        let checked: Vec<Vec<Checked>> = files
-            .into_par_iter()
-            .map(|rows| {
-                group_households(rows)
-                    .into_iter()
-                    .map(|mut group| {
-                        let (hh, f) = checker.household(&mut group);
-                        (hh, f, group)
-                    })
-                    .collect()
-            })
-            .collect();
-        let mut ids = Vec::new();
-        for (hh, f, group) in checked.into_iter().flatten() {
-            findings.extend(f);
-            ids.clear();
-            IdAt::of(&group, &mut ids);
-            findings.extend(global.add(&hh, &ids));
-            each(hh, &group);
-            n += 1;
-        }
-    }
+            Ok(())
+        },
+    )?;
     findings.extend(global.finish(roster));
     Ok((n, findings))
 }

@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
     let standard = campaign.current_standard().map_err(config)?;
     let mut report = Report::default();
     let mut households: Vec<Household> = Vec::new();
-    let (_, findings) = check::validate_register(ctx, &campaign, &roster, &mut report, |hh, _| {
+    let (_, findings) = check::validate_register(ctx, &campaign, &roster, &mut report, |hh| {
         households.push(hh)
     })?;
 

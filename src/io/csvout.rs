@@ -17,6 +17,29 @@ pub fn neutralise(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// Append a field to a CSV record held in `out`, neutralised and quoted
+/// exactly as the csv crate's writer would (quotes only around a field that
+/// holds a comma, a quote or a line break). `first` leaves out the comma.
+pub fn push_field(out: &mut Vec<u8>, first: bool, s: &str) {
+    if !first {
+        out.push(b',');
+    }
+    let s = neutralise(s);
+    let b = s.as_bytes();
+    if !b.iter().any(|&c| matches!(c, b',' | b'"' | b'\n' | b'\r')) {
+        out.extend_from_slice(b);
+        return;
+    }
+    out.push(b'"');
+    for part in b.split_inclusive(|&c| c == b'"') {
+        out.extend_from_slice(part);
+        if part.last() == Some(&b'"') {
+            out.push(b'"');
+        }
+    }
+    out.push(b'"');
+}
+
 /// Undo [`neutralise`] when reading fupin's own CSV back.
 pub fn restore(s: &str) -> Cow<'_, str> {
     match s.strip_prefix('\'') {
@@ -59,6 +82,23 @@ pub fn write_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_as_the_csv_crate_writes_them() {
+        let fields = [
+            "", "张三", "a,b", "say \"hi\"", "\"", "line\nbreak", "cr\rx", "=1+1", "-150", "-x,\"y\"",
+            "'q", " spaced ",
+        ];
+        let mut ours = Vec::new();
+        for (i, f) in fields.iter().enumerate() {
+            push_field(&mut ours, i == 0, f);
+        }
+        ours.push(b'\n');
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(fields.iter().map(|f| neutralise(f).into_owned()))
+            .unwrap();
+        assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(w.into_inner().unwrap()).unwrap());
+    }
 
     #[test]
     fn neutralises_formulas_not_numbers() {

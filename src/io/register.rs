@@ -29,39 +29,32 @@ pub fn header(extras: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Append a household's persons to a CSV writer, each household-level cell
+/// Append a household's persons to CSV text, each household-level cell
 /// left blank on a member's row carried from the row that holds the value.
-pub fn write_household<W: std::io::Write>(
-    w: &mut csv::Writer<W>,
-    rows: &[PersonRow],
-    n_extras: usize,
-) -> Result<()> {
+pub fn write_household(out: &mut Vec<u8>, rows: &[PersonRow], n_extras: usize) {
     let head = rows
         .iter()
         .position(|r| {
             codes::lookup(codes::RELATION, r.get(Col::Relation)).is_some_and(|c| c.en == "head")
         })
         .unwrap_or(0);
-    let carried: Vec<&str> = COLUMNS
-        .iter()
-        .map(|c| {
-            if c.level == Level::Household {
-                value_row(rows, head, c.col).get(c.col)
-            } else {
-                ""
-            }
-        })
-        .collect();
+    let mut carried = [""; N_COLS];
+    for c in COLUMNS.iter().filter(|c| c.level == Level::Household) {
+        carried[c.col.index()] = value_row(rows, head, c.col).get(c.col);
+    }
     for p in rows {
         let src_row = p.src.row.to_string();
-        for cell in [
-            &p.src.file,
-            &p.src.sheet,
+        for (i, cell) in [
+            &*p.src.file,
+            &*p.src.sheet,
             src_row.as_str(),
             p.village_code.as_str(),
             p.id_as_written.as_str(),
-        ] {
-            w.write_field(csvout::neutralise(cell).as_bytes())?;
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            csvout::push_field(out, i == 0, cell);
         }
         for (i, cell) in p.cells.iter().enumerate() {
             let v = if cell.is_empty() {
@@ -69,26 +62,36 @@ pub fn write_household<W: std::io::Write>(
             } else {
                 cell.as_str()
             };
-            w.write_field(csvout::neutralise(v).as_bytes())?;
+            csvout::push_field(out, false, v);
         }
         for i in 0..n_extras {
-            w.write_field(
-                csvout::neutralise(p.extras.get(i).map(|s| s.as_str()).unwrap_or("")).as_bytes(),
-            )?;
+            csvout::push_field(out, false, p.extras.get(i).map(|s| s.as_str()).unwrap_or(""));
         }
-        w.write_record(None::<&[u8]>)?;
+        out.push(b'\n');
     }
-    Ok(())
 }
 
-/// Reads the register back, one source file's rows at a time.
+/// Reads the register back, one source file's rows at a time. Reading
+/// ([`RegisterReader::next_raw`]) only splits the CSV; decoding the rows
+/// ([`RawFile::rows`]) can then run on other threads.
 pub struct RegisterReader {
     rdr: csv::Reader<std::io::BufReader<std::fs::File>>,
     pub extras: Vec<String>,
-    map: Vec<usize>,
-    pending: Option<PersonRow>,
-    record: csv::StringRecord,
-    names: (std::sync::Arc<str>, std::sync::Arc<str>),
+    map: std::sync::Arc<[usize]>,
+    pending: Option<csv::ByteRecord>,
+    record: csv::ByteRecord,
+}
+
+/// The rows of one source file as the register holds them, not yet
+/// decoded: all fields' bytes one after another, and where each ends.
+pub struct RawFile {
+    text: Vec<u8>,
+    ends: Vec<usize>,
+    width: usize,
+    /// Line of the register the first row is on.
+    first_line: u64,
+    map: std::sync::Arc<[usize]>,
+    n_extras: usize,
 }
 
 impl RegisterReader {
@@ -122,66 +125,127 @@ impl RegisterReader {
         Ok(RegisterReader {
             rdr,
             extras,
-            map,
+            map: map.into(),
             pending: None,
-            record: csv::StringRecord::new(),
-            names: Default::default(),
+            record: csv::ByteRecord::new(),
         })
     }
 
-    fn next_row(&mut self) -> Result<Option<PersonRow>> {
-        if !self.rdr.read_record(&mut self.record)? {
-            return Ok(None);
-        }
-        let r = &self.record;
-        let get = |i: usize| Cell::from(csvout::restore(r.get(self.map[i]).unwrap_or("")).as_ref());
-        // Rows of one sheet share its names.
-        let (file, sheet) = (get(0), get(1));
-        if *self.names.0 != *file {
-            self.names.0 = file.as_str().into();
-        }
-        if *self.names.1 != *sheet {
-            self.names.1 = sheet.as_str().into();
-        }
-        let mut p = PersonRow {
-            src: Source {
-                file: self.names.0.clone(),
-                sheet: self.names.1.clone(),
-                row: get(2).parse().unwrap_or(0),
-            },
-            village_code: get(3),
-            id_as_written: get(4),
-            id_key: 0,
-            cells: Vec::with_capacity(N_COLS),
-            extras: Vec::with_capacity(self.extras.len()),
+    /// The next source file's rows, split but not decoded, or `None` at the
+    /// end.
+    pub fn next_raw(&mut self) -> Result<Option<RawFile>> {
+        let mut raw = RawFile {
+            text: Vec::new(),
+            ends: Vec::new(),
+            width: 0,
+            first_line: 0,
+            map: self.map.clone(),
+            n_extras: self.extras.len(),
         };
-        for i in 0..N_COLS {
-            p.cells.push(get(LEAD.len() + i));
+        let mut file: Vec<u8> = Vec::new();
+        if let Some(rec) = self.pending.take() {
+            file.extend_from_slice(rec.get(self.map[0]).unwrap_or_default());
+            raw.push(&rec);
         }
-        for i in 0..self.extras.len() {
-            p.extras.push(get(LEAD.len() + N_COLS + i));
+        while self.rdr.read_byte_record(&mut self.record)? {
+            let this = self.record.get(self.map[0]).unwrap_or_default();
+            if raw.ends.is_empty() {
+                file.extend_from_slice(this);
+            } else if this != file.as_slice() {
+                self.pending = Some(self.record.clone());
+                return Ok(Some(raw));
+            }
+            raw.push(&self.record);
         }
-        Ok(Some(p))
+        Ok((!raw.ends.is_empty()).then_some(raw))
     }
 
     /// The rows of the next source file, or `None` at the end.
     pub fn next_file(&mut self) -> Result<Option<Vec<PersonRow>>> {
-        let mut rows = Vec::new();
-        if let Some(p) = self.pending.take() {
-            rows.push(p);
+        match self.next_raw()? {
+            Some(raw) => Ok(Some(raw.rows()?)),
+            None => Ok(None),
         }
-        while let Some(p) = self.next_row()? {
-            if rows
-                .first()
-                .is_some_and(|f: &PersonRow| f.src.file != p.src.file)
-            {
-                self.pending = Some(p);
-                return Ok(Some(rows));
+    }
+}
+
+impl RawFile {
+    fn push(&mut self, rec: &csv::ByteRecord) {
+        if self.ends.is_empty() {
+            self.width = rec.len();
+            self.first_line = rec.position().map(|p| p.line()).unwrap_or(0);
+        }
+        let base = self.text.len();
+        self.text.extend_from_slice(rec.as_slice());
+        for i in 0..rec.len() {
+            self.ends.push(base + rec.range(i).map(|r| r.end).unwrap_or(0));
+        }
+    }
+
+    /// Decode the rows.
+    pub fn rows(&self) -> Result<Vec<PersonRow>> {
+        let n = self.ends.len() / self.width.max(1);
+        let mut rows = Vec::with_capacity(n);
+        let mut names: (std::sync::Arc<str>, std::sync::Arc<str>) = Default::default();
+        for r in 0..n {
+            let ends = &self.ends[r * self.width..(r + 1) * self.width];
+            let start = if r == 0 { 0 } else { self.ends[r * self.width - 1] };
+            let end = ends.last().copied().unwrap_or(start);
+            let bad = || {
+                anyhow::anyhow!(
+                    "register line {} is not UTF-8 text",
+                    self.first_line + r as u64
+                )
+            };
+            // The row's text is valid and every field starts and ends on a
+            // character: then every field is valid.
+            let text = std::str::from_utf8(&self.text[start..end]).map_err(|_| bad())?;
+            let field = |i: usize| -> Result<&str> {
+                let a = if i == 0 { start } else { ends[i - 1] } - start;
+                field_at(text, a, ends[i] - start).ok_or_else(bad)
+            };
+            let get = |i: usize| -> Result<Cell> { Ok(Cell::from(field(self.map[i])?)) };
+            // Rows of one sheet share its names.
+            let (file, sheet) = (field(self.map[0])?, field(self.map[1])?);
+            if *names.0 != *file {
+                names.0 = file.into();
+            }
+            if *names.1 != *sheet {
+                names.1 = sheet.into();
+            }
+            let mut p = PersonRow {
+                src: Source {
+                    file: names.0.clone(),
+                    sheet: names.1.clone(),
+                    row: field(self.map[2])?.parse().unwrap_or(0),
+                },
+                village_code: get(3)?,
+                id_as_written: get(4)?,
+                id_key: 0,
+                cells: Vec::with_capacity(N_COLS),
+                extras: Vec::with_capacity(self.n_extras),
+            };
+            for i in 0..N_COLS {
+                p.cells.push(get(LEAD.len() + i)?);
+            }
+            for i in 0..self.n_extras {
+                p.extras.push(get(LEAD.len() + N_COLS + i)?);
             }
             rows.push(p);
         }
-        Ok(if rows.is_empty() { None } else { Some(rows) })
+        Ok(rows)
     }
+}
+
+/// A field of a row's text, a neutralised value restored; `None` when the
+/// field does not start and end on a character.
+fn field_at(text: &str, a: usize, b: usize) -> Option<&str> {
+    let s = text.get(a..b)?;
+    Some(match csvout::restore(s) {
+        std::borrow::Cow::Borrowed(x) => x,
+        // `restore` only ever drops the leading `'`.
+        std::borrow::Cow::Owned(_) => &s[1..],
+    })
 }
 
 /// Position of a known column in a register row (after the lead columns).
