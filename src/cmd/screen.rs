@@ -56,7 +56,7 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
         report.inputs.push(survey_csv.clone());
         survey::load(&survey_csv)?
     } else {
-        (HashMap::new(), Vec::new())
+        (Default::default(), Vec::new())
     };
     let survey_errors = count_survey_errors(ctx)?;
 
@@ -122,13 +122,20 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
 
     let out = ctx.out();
     let csv_path = out.join("primary-list.csv");
-    csvout::write_csv(
-        &csv_path,
-        &HEADER,
-        rows(&list, &roster, &campaign.scale.scope, provisional),
-    )?;
     let xlsx_path = out.join("primary-list.xlsx");
-    xlsx::primary::write_primary(&xlsx_path, &list, &roster, &campaign, provisional)?;
+    // The two files are written at the same time.
+    let (csv, book) = rayon::join(
+        || {
+            csvout::write_csv(
+                &csv_path,
+                &HEADER,
+                rows(&list, &roster, &campaign.scale.scope, provisional),
+            )
+        },
+        || xlsx::primary::write_primary(&xlsx_path, &list, &roster, &campaign, provisional),
+    );
+    csv?;
+    book?;
     report.outputs.extend([csv_path, xlsx_path]);
 
     let summary = summarise(&list, &roster, &campaign, provisional);

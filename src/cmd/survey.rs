@@ -325,22 +325,21 @@ fn apply_row(
 
 /// Read `out/survey.csv` back: results by (village code, household number)
 /// and the households the survey made invalid, with the reason.
-pub type SurveyMap = HashMap<(String, String), SurveyResult>;
+pub type SurveyMap = crate::domain::survey::SurveyIndex;
 
 /// Households the survey made invalid: (village code, household number) and why.
 pub type SurveyInvalid = Vec<((String, String), String)>;
 
 pub fn load(path: &std::path::Path) -> Result<(SurveyMap, SurveyInvalid)> {
     let mut rdr = csv::Reader::from_path(path)?;
-    let mut map = HashMap::new();
+    let mut map = SurveyMap::default();
     let mut invalid = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec?;
-        let g = |i: usize| csvout::restore(rec.get(i).unwrap_or("")).into_owned();
-        let key = (g(0), g(2));
-        let verdict = match g(3).as_str() {
+    let mut rec = csv::StringRecord::new();
+    while rdr.read_record(&mut rec)? {
+        let g = |i: usize| csvout::restore(rec.get(i).unwrap_or(""));
+        let verdict = match g(3).as_ref() {
             "invalid" => {
-                invalid.push((key, g(5)));
+                invalid.push(((g(0).into_owned(), g(2).into_owned()), g(5).into_owned()));
                 continue;
             }
             v => Verdict::parse(v).ok_or_else(|| {
@@ -351,7 +350,7 @@ pub fn load(path: &std::path::Path) -> Result<(SurveyMap, SurveyInvalid)> {
             })?,
         };
         let verified =
-            match g(4).as_str() {
+            match g(4).as_ref() {
                 "" => None,
                 s => Some(parse_money(s).map_err(|_| {
                     data(format!("{}: income {s:?} is not a number", path.display()))
@@ -360,12 +359,13 @@ pub fn load(path: &std::path::Path) -> Result<(SurveyMap, SurveyInvalid)> {
         // Only what the primary list needs is kept: a county list holds a
         // million of these.
         let reason = if verdict == Verdict::Eliminate {
-            g(5)
+            g(5).into_owned()
         } else {
             String::new()
         };
         map.insert(
-            key,
+            &g(0),
+            &g(2),
             SurveyResult {
                 village_code: String::new(),
                 household_id: String::new(),

@@ -8,7 +8,7 @@ use super::money::Fen;
 use super::register::Household;
 use super::roster::Roster;
 use super::rules::{income_class, natural_cmp, quota, rank_and_admit, Candidate, IncomeClass};
-use super::survey::{SurveyResult, Verdict};
+use super::survey::{SurveyIndex, Verdict};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
@@ -104,7 +104,7 @@ pub fn screen(
     standard: i64,
     households: Vec<Household>,
     invalid: &HashMap<usize, String>,
-    survey: &HashMap<(String, String), SurveyResult>,
+    survey: &SurveyIndex,
 ) -> PrimaryList {
     let (pools, village_pool) = pools(campaign, roster);
     let band = campaign.band_ppm();
@@ -114,7 +114,7 @@ pub fn screen(
     for (i, hh) in households.into_iter().enumerate() {
         let pool = hh.village.map(|v| village_pool[v]).unwrap_or(usize::MAX);
         let quota = pools.get(pool).map(|p| p.quota).unwrap_or(0);
-        let s = survey.get(&(hh.village_code.clone(), hh.household_id.clone()));
+        let s = survey.get(&hh.village_code, &hh.household_id);
         let verified = s.and_then(|s| s.verified_net_income);
         let net = verified.or(hh.net_income);
         let mut line = Line {
@@ -300,7 +300,10 @@ pub fn pools(campaign: &Campaign, roster: &Roster) -> (Vec<Pool>, Vec<usize>) {
 /// Villages in roster order (unknown villages last, by name); within a
 /// village, ranked households by rank, then the rest in natural order.
 fn order_lines(lines: &mut [Line], n_villages: usize) {
-    lines.sort_by(|a, b| {
+    // Lines are large: sort their positions, then move each line once.
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&lines[a], &lines[b]);
         let va = a.household.village.unwrap_or(n_villages);
         let vb = b.household.village.unwrap_or(n_villages);
         va.cmp(&vb)
@@ -314,4 +317,42 @@ fn order_lines(lines: &mut [Line], n_villages: usize) {
             .then_with(|| natural_cmp(&a.household.household_id, &b.household.household_id))
             .then_with(|| a.household.src.cmp(&b.household.src))
     });
+    permute(lines, &mut order);
+}
+
+/// Rearrange `items` so that position `i` holds the item that was at
+/// `order[i]`, by following the permutation's cycles (`order` is used up).
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    for start in 0..items.len() {
+        let mut here = start;
+        // Each cycle is walked from its first position; walked positions
+        // point to themselves.
+        while order[here] != start {
+            let from = order[here];
+            items.swap(here, from);
+            order[here] = here;
+            here = from;
+        }
+        order[here] = here;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permute_moves_each_item_to_its_place() {
+        let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+        let mut order = vec![3, 0, 4, 1, 2, 5, 6];
+        permute(&mut items, &mut order);
+        assert_eq!(items, vec!['d', 'a', 'e', 'b', 'c', 'f', 'g']);
+        let mut items: Vec<u32> = (0..100).collect();
+        let mut order: Vec<usize> = (0..100).map(|i| (i * 37) % 100).collect();
+        permute(&mut items, &mut order);
+        assert_eq!(
+            items,
+            (0..100).map(|i| (i * 37) % 100).collect::<Vec<u32>>()
+        );
+    }
 }

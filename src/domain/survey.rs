@@ -42,6 +42,25 @@ pub struct SurveyResult {
     pub src: Source,
 }
 
+/// Survey results by village code and household number, looked up
+/// without building a key.
+#[derive(Debug, Default)]
+pub struct SurveyIndex {
+    by_village: rustc_hash::FxHashMap<String, rustc_hash::FxHashMap<String, SurveyResult>>,
+}
+
+impl SurveyIndex {
+    pub fn insert(&mut self, village_code: &str, household_id: &str, r: SurveyResult) {
+        self.by_village
+            .entry(village_code.to_string())
+            .or_default()
+            .insert(household_id.to_string(), r);
+    }
+    pub fn get(&self, village_code: &str, household_id: &str) -> Option<&SurveyResult> {
+        self.by_village.get(village_code)?.get(household_id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,8 +86,18 @@ mod tests {
     #[test]
     fn fields_as_the_csv_crate_writes_them() {
         let fields = [
-            "", "张三", "a,b", "say \"hi\"", "\"", "line\nbreak", "cr\rx", "=1+1", "-150", "-x,\"y\"",
-            "'q", " spaced ",
+            "",
+            "张三",
+            "a,b",
+            "say \"hi\"",
+            "\"",
+            "line\nbreak",
+            "cr\rx",
+            "=1+1",
+            "-150",
+            "-x,\"y\"",
+            "'q",
+            " spaced ",
         ];
         let mut ours = Vec::new();
         for (i, f) in fields.iter().enumerate() {
@@ -97,7 +107,10 @@ mod tests {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(fields.iter().map(|f| neutralise(f).into_owned()))
             .unwrap();
-        assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(w.into_inner().unwrap()).unwrap());
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(w.into_inner().unwrap()).unwrap()
+        );
     }
 
     #[test]

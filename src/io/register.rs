@@ -65,7 +65,11 @@ pub fn write_household(out: &mut Vec<u8>, rows: &[PersonRow], n_extras: usize) {
             csvout::push_field(out, false, v);
         }
         for i in 0..n_extras {
-            csvout::push_field(out, false, p.extras.get(i).map(|s| s.as_str()).unwrap_or(""));
+            csvout::push_field(
+                out,
+                false,
+                p.extras.get(i).map(|s| s.as_str()).unwrap_or(""),
+            );
         }
         out.push(b'\n');
     }
@@ -178,7 +182,8 @@ impl RawFile {
         let base = self.text.len();
         self.text.extend_from_slice(rec.as_slice());
         for i in 0..rec.len() {
-            self.ends.push(base + rec.range(i).map(|r| r.end).unwrap_or(0));
+            self.ends
+                .push(base + rec.range(i).map(|r| r.end).unwrap_or(0));
         }
     }
 
@@ -189,7 +194,11 @@ impl RawFile {
         let mut names: (std::sync::Arc<str>, std::sync::Arc<str>) = Default::default();
         for r in 0..n {
             let ends = &self.ends[r * self.width..(r + 1) * self.width];
-            let start = if r == 0 { 0 } else { self.ends[r * self.width - 1] };
+            let start = if r == 0 {
+                0
+            } else {
+                self.ends[r * self.width - 1]
+            };
             let end = ends.last().copied().unwrap_or(start);
             let bad = || {
                 anyhow::anyhow!(

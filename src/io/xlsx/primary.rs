@@ -260,7 +260,14 @@ mod tests {
     }
 
     fn list(c: &Campaign, invalid: &HashMap<usize, String>) -> PrimaryList {
-        screen(c, &roster(), 3322, households(), invalid, &HashMap::new())
+        screen(
+            c,
+            &roster(),
+            3322,
+            households(),
+            invalid,
+            &Default::default(),
+        )
     }
 
     fn cell(d: &Data) -> String {
