@@ -88,6 +88,9 @@ pub fn validate_register(
             Ok(())
         },
     )?;
+    if let Some(sha) = rdr.digest() {
+        report.hashed.insert(path, sha);
+    }
     findings.extend(global.finish(roster));
     Ok((n, findings))
 }

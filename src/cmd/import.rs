@@ -33,6 +33,8 @@ pub struct FileResult {
     pub findings: Vec<Finding>,
     /// The file's rows of the register, as CSV.
     pub bytes: Vec<u8>,
+    /// SHA-256 of the file's bytes, when they were read here.
+    pub sha256: Option<String>,
 }
 
 impl FileResult {
@@ -113,6 +115,7 @@ pub fn run(
     let mut global = CampaignChecks::new(&roster);
     let mut findings: Vec<Finding> = Vec::new();
     let mut problems: Vec<Finding> = Vec::new();
+    let mut hashed = std::collections::HashMap::new();
     let (mut n_households, mut n_persons) = (0usize, 0usize);
     let out = ctx.out();
     let register_path = out.join("register.csv");
@@ -132,11 +135,15 @@ pub fn run(
             .iter()
             .zip(&names)
             .zip(whole.iter_mut().map(Option::take));
+        let mut paths = files.iter();
         crate::pipeline::ordered(
             rayon::current_num_threads(),
             jobs.map(Ok::<_, anyhow::Error>),
             |((p, label), cached)| read_one(p, label, enc, village, &extras, &checker, cached),
             |mut r| {
+                if let (Some(p), Some(sha)) = (paths.next(), r.sha256.take()) {
+                    hashed.insert(p.clone(), sha);
+                }
                 if let Some(p) = r.problem.take() {
                     problems.push(p);
                     return Ok(());
@@ -156,6 +163,7 @@ pub fn run(
     findings.extend(global.finish(&roster));
     let mut report = Report {
         inputs: files.clone(),
+        hashed,
         ..Default::default()
     };
     report.inputs.push(ctx.path("campaign.toml"));
@@ -214,13 +222,20 @@ fn read_one(
     checker: &Checker,
     cached: Option<Vec<sheet::Sheet>>,
 ) -> FileResult {
-    let problem = |msg: String| refused(label, msg);
-    match cached
-        .map(Ok)
-        .unwrap_or_else(|| sheet::read_file(path, enc))
-    {
-        Ok(sheets) => check_sheets(label, sheets, village, extras, checker),
-        Err(e) => problem(e),
+    if let Some(sheets) = cached {
+        return check_sheets(label, sheets, village, extras, checker);
+    }
+    // The journal's digest is taken of the bytes imported.
+    let read = sheet::file_bytes(path).and_then(|b| {
+        let sha = crate::io::journal::sha256_bytes(&b);
+        sheet::read_bytes(&b, enc).map(|s| (s, sha))
+    });
+    match read {
+        Ok((sheets, sha)) => FileResult {
+            sha256: Some(sha),
+            ..check_sheets(label, sheets, village, extras, checker)
+        },
+        Err(e) => refused(label, e),
     }
 }
 

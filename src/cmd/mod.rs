@@ -67,6 +67,9 @@ pub struct Report {
     /// The `--json` object (the outputs and inputs are added by `main`).
     pub json: serde_json::Map<String, Value>,
     pub inputs: Vec<PathBuf>,
+    /// SHA-256 of inputs the command read whole, of the bytes it read; the
+    /// journal hashes the other inputs itself.
+    pub hashed: std::collections::HashMap<PathBuf, String>,
     pub outputs: Vec<PathBuf>,
 }
 
@@ -162,6 +165,7 @@ pub fn journal_line(ctx: &Ctx, name: &str, args: &[String], report: &Report, cod
         args,
         &ctx.dir,
         &report.inputs,
+        &report.hashed,
         &report.outputs,
         code,
         &counts,

@@ -22,6 +22,46 @@ pub fn sha256_file(path: &Path) -> Result<String> {
     Ok(format!("{:x}", h.finalize()))
 }
 
+/// SHA-256 of bytes, hex.
+pub fn sha256_bytes(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// A reader that hashes what passes through it: a command that reads a
+/// large input whole records the digest of what it read, and the journal
+/// need not read the file again.
+pub struct HashingReader<R> {
+    inner: R,
+    hash: Sha256,
+    at_end: bool,
+}
+
+impl<R: Read> HashingReader<R> {
+    pub fn new(inner: R) -> HashingReader<R> {
+        HashingReader {
+            inner,
+            hash: Sha256::new(),
+            at_end: false,
+        }
+    }
+    /// The digest of the whole input, once it has been read to the end.
+    pub fn digest(&self) -> Option<String> {
+        self.at_end
+            .then(|| format!("{:x}", self.hash.clone().finalize()))
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        if n == 0 && !buf.is_empty() {
+            self.at_end = true;
+        }
+        Ok(n)
+    }
+}
+
 /// Append one line, written in a single call so lines never interleave.
 pub fn append(out_dir: &Path, entry: &Value) -> Result<()> {
     std::fs::create_dir_all(out_dir)?;
@@ -43,6 +83,7 @@ pub fn entry(
     args: &[String],
     base: &Path,
     inputs: &[std::path::PathBuf],
+    known: &std::collections::HashMap<std::path::PathBuf, String>,
     outputs: &[std::path::PathBuf],
     exit: i32,
     counts: &Value,
@@ -51,7 +92,13 @@ pub fn entry(
     use rayon::prelude::*;
     let inputs: Vec<Value> = inputs
         .par_iter()
-        .map(|p| json!({"path": rel(p), "sha256": sha256_file(p).unwrap_or_default()}))
+        .map(|p| {
+            let sha = match known.get(p) {
+                Some(s) => s.clone(),
+                None => sha256_file(p).unwrap_or_default(),
+            };
+            json!({"path": rel(p), "sha256": sha})
+        })
         .collect();
     json!({
         "time": chrono::Local::now().to_rfc3339(),
@@ -94,4 +141,25 @@ pub fn last_success(out_dir: &Path, args: &[&str]) -> Option<Value> {
                 && stage(&a) == want_stage
                 && !a.iter().any(|x| x == "--provisional" || x == "--format")
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashing_reader_gives_the_file_digest_at_the_end() {
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let mut r = HashingReader::new(&data[..]);
+        let mut buf = [0u8; 7000];
+        assert_eq!(r.read(&mut buf).unwrap(), 7000);
+        assert_eq!(r.digest(), None);
+        let mut rest = Vec::new();
+        r.read_to_end(&mut rest).unwrap();
+        assert_eq!(r.digest(), Some(sha256_bytes(&data)));
+        let tmp = std::env::temp_dir().join(format!("fupin-hash-{}", std::process::id()));
+        std::fs::write(&tmp, &data).unwrap();
+        assert_eq!(sha256_file(&tmp).unwrap(), sha256_bytes(&data));
+        let _ = std::fs::remove_file(tmp);
+    }
 }

@@ -11,6 +11,7 @@ use crate::domain::finding::Source;
 use crate::domain::register::{Cell, PersonRow};
 
 use super::csvout;
+use super::journal::HashingReader;
 
 pub const LEAD: [&str; 5] = [
     "source_file",
@@ -79,7 +80,7 @@ pub fn write_household(out: &mut Vec<u8>, rows: &[PersonRow], n_extras: usize) {
 /// ([`RegisterReader::next_raw`]) only splits the CSV; decoding the rows
 /// ([`RawFile::rows`]) can then run on other threads.
 pub struct RegisterReader {
-    rdr: csv::Reader<std::io::BufReader<std::fs::File>>,
+    rdr: csv::Reader<std::io::BufReader<HashingReader<std::fs::File>>>,
     pub extras: Vec<String>,
     map: std::sync::Arc<[usize]>,
     pending: Option<csv::ByteRecord>,
@@ -102,8 +103,10 @@ impl RegisterReader {
     pub fn open(path: &Path) -> Result<RegisterReader> {
         let f =
             std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        let mut rdr =
-            csv::ReaderBuilder::new().from_reader(std::io::BufReader::with_capacity(1 << 20, f));
+        let mut rdr = csv::ReaderBuilder::new().from_reader(std::io::BufReader::with_capacity(
+            1 << 20,
+            HashingReader::new(f),
+        ));
         let hdr: Vec<String> = rdr.headers()?.iter().map(|s| s.to_string()).collect();
         let want = header(&[]);
         let mut map = Vec::with_capacity(want.len());
@@ -162,6 +165,11 @@ impl RegisterReader {
             raw.push(&self.record);
         }
         Ok((!raw.ends.is_empty()).then_some(raw))
+    }
+
+    /// SHA-256 of the register, once it has been read to the end.
+    pub fn digest(&self) -> Option<String> {
+        self.rdr.get_ref().get_ref().digest()
     }
 
     /// The rows of the next source file, or `None` at the end.

@@ -93,6 +93,11 @@ impl std::str::FromStr for Encoding {
 
 /// Read every sheet of a file. The error is a plain message for the clerk.
 pub fn read_file(path: &Path, encoding: Option<Encoding>) -> Result<Vec<Sheet>, String> {
+    read_bytes(&file_bytes(path)?, encoding)
+}
+
+/// The bytes of a sheet file, refused beyond [`MAX_FILE_BYTES`].
+pub fn file_bytes(path: &Path) -> Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
@@ -102,7 +107,7 @@ pub fn read_file(path: &Path, encoding: Option<Encoding>) -> Result<Vec<Sheet>, 
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
-    read_bytes(&bytes, encoding)
+    Ok(bytes)
 }
 
 /// Read just enough of a file to see its header rows: the first rows of a
