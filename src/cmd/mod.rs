@@ -164,8 +164,10 @@ pub fn journal_line(ctx: &Ctx, name: &str, args: &[String], report: &Report, cod
         name,
         args,
         &ctx.dir,
-        &report.inputs,
-        &report.hashed,
+        crate::io::journal::Inputs {
+            paths: &report.inputs,
+            known: &report.hashed,
+        },
         &report.outputs,
         code,
         &counts,

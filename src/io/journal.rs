@@ -77,20 +77,27 @@ pub fn append(out_dir: &Path, entry: &Value) -> Result<()> {
     Ok(())
 }
 
+/// A command's inputs, with the digests it took of those it read whole.
+pub struct Inputs<'a> {
+    pub paths: &'a [std::path::PathBuf],
+    pub known: &'a std::collections::HashMap<std::path::PathBuf, String>,
+}
+
 /// A journal entry.
 pub fn entry(
     command: &str,
     args: &[String],
     base: &Path,
-    inputs: &[std::path::PathBuf],
-    known: &std::collections::HashMap<std::path::PathBuf, String>,
+    inputs: Inputs<'_>,
     outputs: &[std::path::PathBuf],
     exit: i32,
     counts: &Value,
 ) -> Value {
     let rel = |p: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
     use rayon::prelude::*;
+    let known = inputs.known;
     let inputs: Vec<Value> = inputs
+        .paths
         .par_iter()
         .map(|p| {
             let sha = match known.get(p) {
