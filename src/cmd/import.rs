@@ -300,6 +300,9 @@ pub fn check_sheets(
     }
     let mut r = FileResult {
         persons: rows.len(),
+        households: Vec::with_capacity(rows.len() / 2 + 1),
+        ids: Vec::with_capacity(rows.len()),
+        id_ends: Vec::with_capacity(rows.len() / 2 + 1),
         ..Default::default()
     };
     let mut bytes = Vec::with_capacity(rows.len() * 160);

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::columns::Col;
 use super::finding::{Finding, Source};
 use super::idnum::text_of_key;
-use super::register::{Household, PersonRow};
+use super::register::{Cell, Household, PersonRow};
 use super::roster::Roster;
 
 /// A valid ID number of a household's member (its [`super::idnum::IdNumber::key`])
@@ -36,15 +36,13 @@ struct Seen {
     row: u32,
 }
 
-/// Where a household was first seen, compactly: strings shared between
-/// households of one file and village.
+/// Where a household was first seen, compactly: the village as an index
+/// into the names, the file and sheet names shared.
 #[derive(Clone)]
 struct HouseholdRef {
-    village: Arc<str>,
-    household: Box<str>,
-    file: Arc<str>,
-    sheet: Arc<str>,
-    row: u64,
+    village: u32,
+    household: Cell,
+    src: Source,
 }
 
 /// Checks across the whole campaign.
@@ -52,8 +50,11 @@ struct HouseholdRef {
 pub struct CampaignChecks {
     ids: FxHashMap<u64, Seen>,
     households: Vec<HouseholdRef>,
-    keys: FxHashMap<(Arc<str>, Box<str>), u32>,
-    interned: FxHashMap<String, Arc<str>>,
+    /// Households of roster villages by (roster index, household number).
+    keys: FxHashMap<(u32, Cell), u32>,
+    /// Village names: the roster's, then names not in the roster.
+    names: Vec<Arc<str>>,
+    unknown: FxHashMap<String, u32>,
     villages_seen: Vec<bool>,
 }
 
@@ -61,17 +62,29 @@ impl CampaignChecks {
     pub fn new(roster: &Roster) -> CampaignChecks {
         CampaignChecks {
             villages_seen: vec![false; roster.villages.len()],
+            names: roster
+                .villages
+                .iter()
+                .map(|v| v.name.as_str().into())
+                .collect(),
             ..Default::default()
         }
     }
 
-    fn intern(&mut self, s: &str) -> Arc<str> {
-        if let Some(a) = self.interned.get(s) {
-            return a.clone();
+    /// The index of a household's village name.
+    fn village(&mut self, hh: &Household) -> u32 {
+        if let Some(v) = hh.village.filter(|&v| v < self.villages_seen.len()) {
+            if *self.names[v] == *hh.village_name {
+                return v as u32;
+            }
         }
-        let a: Arc<str> = Arc::from(s);
-        self.interned.insert(s.to_string(), a.clone());
-        a
+        if let Some(&i) = self.unknown.get(&hh.village_name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(hh.village_name.as_str().into());
+        self.unknown.insert(hh.village_name.clone(), i);
+        i
     }
 
     /// Record a checked household and the valid ID numbers of its members;
@@ -84,16 +97,14 @@ impl CampaignChecks {
         }
         let me = self.households.len() as u32;
         let here = HouseholdRef {
-            village: self.intern(&hh.village_name),
+            village: self.village(hh),
             household: hh.household_id.as_str().into(),
-            file: self.intern(&hh.src.file),
-            sheet: self.intern(&hh.src.sheet),
-            row: hh.src.row,
+            src: hh.src.clone(),
         };
-        if !hh.village_code.is_empty() {
-            let key = (self.intern(&hh.village_code), here.household.clone());
+        if let (false, Some(v)) = (hh.village_code.is_empty(), hh.village) {
+            let key = (v as u32, here.household.clone());
             if let Some(&prev) = self.keys.get(&key) {
-                let ps = &self.households[prev as usize];
+                let ps = &self.households[prev as usize].src;
                 f.push(
                     Finding::error(
                         "household_duplicate",
@@ -128,20 +139,20 @@ impl CampaignChecks {
                 }
                 Some(first) => {
                     let fr = self.households[first.household as usize].clone();
+                    let fr_village = self.names[fr.village as usize].clone();
                     let id = text_of_key(row.key);
                     f.push(Finding::error("id_duplicate", format!(
                         "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
-                        fr.file, sheet_part(&fr.sheet), first.row, fr.village, fr.household))
+                        fr.src.file, sheet_part(&fr.src.sheet), first.row, fr_village, fr.household))
                         .at(&row.src).column(Col::IdNumber.zh()).household(&hh.village_name, &hh.household_id));
                     let first_src = Source {
-                        file: fr.file.clone(),
-                        sheet: fr.sheet.clone(),
                         row: first.row as u64,
+                        ..fr.src
                     };
                     f.push(Finding::error("id_duplicate", format!(
                         "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
                         row.src.file, sheet_part(&row.src.sheet), row.src.row, hh.village_name, hh.household_id))
-                        .at(&first_src).column(Col::IdNumber.zh()).household(&fr.village, &fr.household));
+                        .at(&first_src).column(Col::IdNumber.zh()).household(&fr_village, &fr.household));
                 }
             }
         }

@@ -96,9 +96,9 @@ pub struct Household {
 /// Group rows into households by (village, household number) in order of
 /// first appearance.
 pub fn group_households(rows: Vec<PersonRow>) -> Vec<Vec<PersonRow>> {
-    let mut order: Vec<Vec<PersonRow>> = Vec::new();
-    let mut index: std::collections::HashMap<(String, String), usize> =
-        std::collections::HashMap::new();
+    let mut order: Vec<Vec<PersonRow>> = Vec::with_capacity(rows.len() / 2 + 1);
+    let mut index: rustc_hash::FxHashMap<(Cell, Cell), usize> = Default::default();
+    index.reserve(rows.len() / 2 + 1);
     for row in rows {
         // Rows of a household usually follow each other.
         if let Some(last) = order.last_mut() {
@@ -111,7 +111,10 @@ pub fn group_households(rows: Vec<PersonRow>) -> Vec<Vec<PersonRow>> {
                 continue;
             }
         }
-        let key = (village_key(&row), row.get(Col::HouseholdId).to_string());
+        let key = (
+            village_key(&row),
+            row.cells[Col::HouseholdId.index()].clone(),
+        );
         match index.get(&key) {
             Some(&i) => order[i].push(row),
             None => {
@@ -123,11 +126,11 @@ pub fn group_households(rows: Vec<PersonRow>) -> Vec<Vec<PersonRow>> {
     order
 }
 
-fn village_key(row: &PersonRow) -> String {
+fn village_key(row: &PersonRow) -> Cell {
     if row.village_code.is_empty() {
-        format!("?{}", row.get(Col::Village))
+        compact_str::format_compact!("?{}", row.get(Col::Village))
     } else {
-        row.village_code.to_string()
+        row.village_code.clone()
     }
 }
 

@@ -78,28 +78,46 @@ pub fn person_rows(
     let mut out = Vec::with_capacity(sheet.rows.len().saturating_sub(map.header_row + 1));
     let file: std::sync::Arc<str> = file.into();
     let sheet_name: std::sync::Arc<str> = sheet.name.as_str().into();
+    let in_order =
+        map.extras.is_empty() && map.known.iter().enumerate().all(|(i, p)| *p == Some(i));
     for row in &mut sheet.rows[map.header_row + 1..] {
         if row.cells.iter().all(|c| c.is_empty()) {
             continue;
         }
-        let mut p = PersonRow::new(Source {
+        let src = Source {
             file: file.clone(),
             sheet: sheet_name.clone(),
             row: row.line,
-        });
-        for (i, pos) in map.known.iter().enumerate() {
-            if let Some(pos) = pos {
-                if let Some(v) = row.cells.get_mut(*pos) {
-                    p.cells[i] = std::mem::take(v);
+        };
+        let mut p = if in_order {
+            // The sheet's columns are the register's: the row's cells are
+            // the person's.
+            let mut cells = std::mem::take(&mut row.cells);
+            cells.resize(N_COLS, Default::default());
+            PersonRow {
+                src,
+                cells,
+                ..Default::default()
+            }
+        } else {
+            let mut p = PersonRow::new(src);
+            for (i, pos) in map.known.iter().enumerate() {
+                if let Some(pos) = pos {
+                    if let Some(v) = row.cells.get_mut(*pos) {
+                        p.cells[i] = std::mem::take(v);
+                    }
                 }
             }
-        }
+            p
+        };
         if let Some(v) = village {
             if p.cells[Col::Village.index()].is_empty() {
                 p.cells[Col::Village.index()] = v.into();
             }
         }
-        p.extras = vec![Default::default(); n_extras];
+        if n_extras > 0 {
+            p.extras = vec![Default::default(); n_extras];
+        }
         for ((pos, _), slot) in map.extras.iter().zip(extra_slots) {
             if let (Some(v), Some(dst)) = (row.cells.get_mut(*pos), p.extras.get_mut(*slot)) {
                 *dst = std::mem::take(v);
