@@ -246,7 +246,7 @@ impl<'a> Checker<'a> {
         f: &mut Vec<Finding>,
         ctx: &(String, String),
     ) -> Option<idnum::IdNumber> {
-        let cell = row.get(Col::IdNumber).to_string();
+        let cell = row.cells[Col::IdNumber.index()].clone();
         if cell.is_empty() {
             return None;
         }

@@ -14,9 +14,9 @@ const fn c(en: &'static str, zh: &'static str, aliases: &'static [&'static str])
     Code { en, zh, aliases }
 }
 
-pub const SEX: &[Code] = &[c("male", "男", &["m"]), c("female", "女", &["f"])];
+pub static SEX: &[Code] = &[c("male", "男", &["m"]), c("female", "女", &["f"])];
 
-pub const RELATION: &[Code] = &[
+pub static RELATION: &[Code] = &[
     c("head", "户主", &["本人", "户主本人"]),
     c(
         "spouse",
@@ -77,7 +77,7 @@ pub const RELATION: &[Code] = &[
 ];
 
 /// Relation labels that say the member's sex (之子 is male, 之母 female…).
-const RELATION_SEX: &[(&str, Sex)] = &[
+static RELATION_SEX: &[(&str, Sex)] = &[
     ("子", Sex::Male),
     ("儿子", Sex::Male),
     ("之子", Sex::Male),
@@ -118,14 +118,14 @@ const RELATION_SEX: &[(&str, Sex)] = &[
     ("之妻", Sex::Female),
 ];
 
-pub const HEALTH: &[Code] = &[
+pub static HEALTH: &[Code] = &[
     c("healthy", "健康", &[]),
     c("chronic", "长期慢性病", &["慢性病"]),
     c("serious_illness", "患有大病", &["大病"]),
     c("disabled", "残疾", &[]),
 ];
 
-pub const SCHOOLING: &[Code] = &[
+pub static SCHOOLING: &[Code] = &[
     c("not_in_school", "非在校生", &[]),
     c("preschool", "学前", &["学前教育"]),
     c("primary", "小学", &[]),
@@ -136,7 +136,7 @@ pub const SCHOOLING: &[Code] = &[
     c("dropout", "辍学", &[]),
 ];
 
-pub const LABOUR: &[Code] = &[
+pub static LABOUR: &[Code] = &[
     c("ordinary", "普通劳动力", &[]),
     c("skilled", "技能劳动力", &[]),
     c("weak", "弱劳动力", &["弱劳动力或半劳动力", "半劳动力"]),
@@ -144,9 +144,9 @@ pub const LABOUR: &[Code] = &[
     c("none", "无劳动力", &[]),
 ];
 
-pub const HOUSING: &[Code] = &[c("safe", "安全", &["安全住房"]), c("unsafe", "危房", &[])];
+pub static HOUSING: &[Code] = &[c("safe", "安全", &["安全住房"]), c("unsafe", "危房", &[])];
 
-pub const MAIN_CAUSE: &[Code] = &[
+pub static MAIN_CAUSE: &[Code] = &[
     c("illness", "因病", &[]),
     c("disability", "因残", &[]),
     c("education", "因学", &[]),
@@ -160,13 +160,13 @@ pub const MAIN_CAUSE: &[Code] = &[
     c("motivation", "自身发展动力不足", &[]),
 ];
 
-pub const ATTRIBUTE: &[Code] = &[
+pub static ATTRIBUTE: &[Code] = &[
     c("general", "一般贫困户", &["一般户"]),
     c("dibao", "低保贫困户", &["低保户"]),
     c("wubao", "五保贫困户", &["五保户"]),
 ];
 
-pub const YES_NO: &[Code] = &[
+pub static YES_NO: &[Code] = &[
     c("yes", "是", &["y", "1", "true", "有"]),
     c("no", "否", &["n", "0", "false", "无"]),
 ];
@@ -189,8 +189,8 @@ pub fn list_for(col: Col) -> Option<&'static [Code]> {
 
 /// The canonical English code of a value (either language, or an alias).
 pub fn lookup(list: &'static [Code], value: &str) -> Option<&'static Code> {
-    // Fast path: the value as the template writes it.
-    if let Some(c) = list.iter().find(|c| c.zh == value) {
+    // Fast path: the value exactly as a label, a code or an alias is written.
+    if let Some(c) = exact(list).and_then(|m| m.get(value)) {
         return Some(c);
     }
     let folded = super::text::fold_width(value);
@@ -198,6 +198,40 @@ pub fn lookup(list: &'static [Code], value: &str) -> Option<&'static Code> {
     let lower = v.to_ascii_lowercase();
     list.iter()
         .find(|c| c.zh == v || c.en == lower || c.aliases.iter().any(|a| *a == v || *a == lower))
+}
+
+type Exact = rustc_hash::FxHashMap<&'static str, &'static Code>;
+
+/// Every list's values as written, to the code `lookup` gives them: the
+/// Chinese labels first, then each code's English code and aliases that
+/// folding, trimming and lower-casing leave unchanged (so that an exact hit
+/// gives what the slow path would), the first code to claim a value winning.
+fn exact(list: &'static [Code]) -> Option<&'static Exact> {
+    static INDEX: std::sync::OnceLock<Vec<(usize, Exact)>> = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        [
+            SEX, RELATION, HEALTH, SCHOOLING, LABOUR, HOUSING, MAIN_CAUSE, ATTRIBUTE, YES_NO,
+        ]
+        .iter()
+        .map(|list| {
+            let mut m = Exact::default();
+            for c in list.iter() {
+                m.entry(c.zh).or_insert(c);
+            }
+            for c in list.iter() {
+                for v in std::iter::once(&c.en).chain(c.aliases) {
+                    let folded = super::text::fold_width(v);
+                    if folded.trim().to_ascii_lowercase() == *v {
+                        m.entry(v).or_insert(c);
+                    }
+                }
+            }
+            (list.as_ptr() as usize, m)
+        })
+        .collect()
+    });
+    let at = list.as_ptr() as usize;
+    index.iter().find(|(p, _)| *p == at).map(|(_, m)| m)
 }
 
 /// The accepted values of a list, for messages: `户主/head, 配偶/spouse, …`.
@@ -210,8 +244,16 @@ pub fn accepted(list: &[Code]) -> String {
 
 /// The sex a relation label implies, if any.
 pub fn relation_sex(value: &str) -> Option<Sex> {
-    let v = value.trim();
-    RELATION_SEX.iter().find(|(l, _)| *l == v).map(|(_, s)| *s)
+    static INDEX: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, Sex>> =
+        std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut m = rustc_hash::FxHashMap::default();
+        for (l, s) in RELATION_SEX {
+            m.entry(*l).or_insert(*s);
+        }
+        m
+    });
+    index.get(value.trim()).copied()
 }
 
 /// A yes/no cell: `Some(true)` for yes, `Some(false)` for no or blank,
@@ -226,6 +268,42 @@ pub fn yes_no(value: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `lookup` without its index, as it was written first.
+    fn slow(list: &'static [Code], value: &str) -> Option<&'static Code> {
+        if let Some(c) = list.iter().find(|c| c.zh == value) {
+            return Some(c);
+        }
+        let folded = crate::domain::text::fold_width(value);
+        let v = folded.trim();
+        let lower = v.to_ascii_lowercase();
+        list.iter().find(|c| {
+            c.zh == v || c.en == lower || c.aliases.iter().any(|a| *a == v || *a == lower)
+        })
+    }
+
+    #[test]
+    fn the_index_gives_what_the_scan_gives() {
+        let lists = [
+            SEX, RELATION, HEALTH, SCHOOLING, LABOUR, HOUSING, MAIN_CAUSE, ATTRIBUTE, YES_NO,
+        ];
+        for list in lists {
+            assert!(exact(list).is_some());
+            for other in lists {
+                for c in other.iter() {
+                    for v in [c.zh, c.en].iter().chain(c.aliases) {
+                        for value in [v.to_string(), v.to_uppercase(), format!(" {v} ")] {
+                            assert_eq!(
+                                lookup(list, &value).map(|c| c.en),
+                                slow(list, &value).map(|c| c.en),
+                                "{value:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn both_languages_and_aliases() {

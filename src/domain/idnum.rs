@@ -7,7 +7,7 @@ const CHECK: [u8; 11] = *b"10X98765432";
 
 /// A valid 18-character identity number.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct IdNumber(String);
+pub struct IdNumber(compact_str::CompactString);
 
 /// What is wrong with an identity number cell.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,20 +61,22 @@ fn is_placeholder(s: &str) -> bool {
 
 /// Parse an ID cell, with `today` bounding birth dates.
 pub fn parse(cell: &str, today: NaiveDate) -> Result<Parsed, IdError> {
-    let s: String = super::text::fold_width(cell)
-        .trim()
-        .chars()
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    use compact_str::CompactString;
+    let plain = |b: &[u8]| b.len() == 18 && b[..17].iter().all(u8::is_ascii_digit);
+    // Most cells are 18 digits, or 17 and an X, as written: nothing to fold.
+    let s: CompactString = match cell.as_bytes() {
+        b if plain(b) && (b[17].is_ascii_digit() || b[17] == b'X') => cell.into(),
+        _ => super::text::fold_width(cell)
+            .trim()
+            .chars()
+            .map(|c| c.to_ascii_uppercase())
+            .collect(),
+    };
     let b = s.as_bytes();
     let (full, converted) = match b.len() {
-        18 if b[..17].iter().all(u8::is_ascii_digit)
-            && (b[17].is_ascii_digit() || b[17] == b'X') =>
-        {
-            (s.clone(), false)
-        }
+        18 if plain(b) && (b[17].is_ascii_digit() || b[17] == b'X') => (s.clone(), false),
         15 if b.iter().all(u8::is_ascii_digit) => {
-            let mut f = format!("{}19{}", &s[..6], &s[6..]);
+            let mut f = compact_str::format_compact!("{}19{}", &s[..6], &s[6..]);
             let c = check_char(f.as_bytes());
             f.push(c);
             (f, true)
@@ -271,7 +273,7 @@ mod tests {
             "440524188001010014",
             "000000000000000010",
         ] {
-            let id = IdNumber(n.to_string());
+            let id = IdNumber(n.into());
             assert_eq!(text_of_key(id.key()), n);
         }
     }
