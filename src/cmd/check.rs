@@ -58,6 +58,9 @@ pub fn validate_register(
     let extras = rdr.extras.clone();
     let checker = Checker::new(campaign, roster, &extras);
     let mut global = CampaignChecks::new(roster);
+    // A line of the register holds about 220 bytes.
+    let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    global.reserve((bytes / 220) as usize);
     let mut findings = Vec::new();
     let mut n = 0;
     // The register is read on one thread, its source files checked on

@@ -113,6 +113,13 @@ pub fn run(
 
     let checker = Checker::new(&campaign, &roster, &extras);
     let mut global = CampaignChecks::new(&roster);
+    // A CSV line of an application sheet holds about 120 bytes.
+    let bytes: u64 = files
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    global.reserve((bytes / 120) as usize);
     let mut findings: Vec<Finding> = Vec::new();
     let mut problems: Vec<Finding> = Vec::new();
     let mut hashed = std::collections::HashMap::new();

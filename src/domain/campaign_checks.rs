@@ -71,6 +71,14 @@ impl CampaignChecks {
         }
     }
 
+    /// Make room for about this many persons (in households of three or
+    /// four): growing the tables as they fill costs more than the checks.
+    pub fn reserve(&mut self, persons: usize) {
+        self.ids.reserve(persons);
+        self.households.reserve(persons / 3);
+        self.keys.reserve(persons / 3);
+    }
+
     /// The index of a household's village name.
     fn village(&mut self, hh: &Household) -> u32 {
         if let Some(v) = hh.village.filter(|&v| v < self.villages_seen.len()) {
