@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Performance figures for the README: fupin against floors measured in the
 # same run. Usage: benches/run.sh [HOUSEHOLDS] (default 1000000).
+# BENCH_REUSE=1 measures again on the town a previous run generated.
 set -euo pipefail
 n=${1:-1000000}
 villages=$(( n / 1000 > 8 ? n / 1000 : 8 ))
@@ -9,8 +10,10 @@ cargo build --release --quiet
 cargo build --release --quiet --bench floor
 floor=$(ls -t target/release/deps/floor-* | grep -v '\.d$' | head -1)
 bin=target/release/fupin
-rm -rf "$dir"
-"$bin" --quiet demo "$dir" --villages "$villages" --households "$n" --no-run
+if [ -z "${BENCH_REUSE:-}" ] || [ ! -d "$dir/applications" ]; then
+  rm -rf "$dir"
+  "$bin" --quiet demo "$dir" --villages "$villages" --households "$n" --no-run
+fi
 du -sh "$dir/applications"
 t() { /usr/bin/time -f "%e s, peak %M KB" "$@"; }
 echo "== import"

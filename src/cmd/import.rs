@@ -312,7 +312,7 @@ pub fn check_sheets(
         id_ends: Vec::with_capacity(rows.len() / 2 + 1),
         ..Default::default()
     };
-    let mut bytes = Vec::with_capacity(rows.len() * 160);
+    let mut bytes = Vec::with_capacity(rows.len() * 240);
     for mut group in group_households(rows) {
         let (hh, f) = checker.household(&mut group);
         r.findings.extend(f);
