@@ -916,3 +916,66 @@ fn status_verify_names_stale_outputs_and_the_command_to_run() {
     assert_eq!(s["changed_input"], "applications/zz-more.csv");
     assert_eq!(s["reason"], "new_input");
 }
+
+/// Import and the register checks run files on several threads and put the
+/// results back in order: one thread or many, the same bytes. The demo's
+/// deliberate errors include duplicate ID numbers across files, so the
+/// campaign-wide checks' "first seen" must follow the file order too.
+#[test]
+fn outputs_do_not_depend_on_the_number_of_threads() {
+    let d = tempfile::tempdir().unwrap();
+    let a = demo(
+        d.path(),
+        "a",
+        &["--villages", "12", "--households", "3000", "--no-run"],
+    );
+    let mut seen: Vec<BTreeMap<String, Vec<u8>>> = Vec::new();
+    for threads in ["1", "2", "5"] {
+        let town = d.path().join(format!("t{threads}"));
+        copy_dir(&a, &town);
+        for args in [
+            &["-q", "import"][..],
+            &["-q", "survey"],
+            &["-q", "screen", "--provisional"],
+        ] {
+            let out = Command::new(bin())
+                .env("RAYON_NUM_THREADS", threads)
+                .arg("-C")
+                .arg(&town)
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(
+                matches!(out.status.code(), Some(0 | 1)),
+                "{args:?} with {threads} threads: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let files = [
+            "register.csv",
+            "findings.csv",
+            "primary-list.csv",
+            "survey.csv",
+        ];
+        let got: BTreeMap<String, Vec<u8>> = files
+            .iter()
+            .map(|f| {
+                (
+                    f.to_string(),
+                    std::fs::read(town.join("out").join(f)).unwrap(),
+                )
+            })
+            .collect();
+        let findings = String::from_utf8_lossy(&got["findings.csv"]).into_owned();
+        assert!(findings.contains("id_duplicate"), "{findings}");
+        seen.push(got);
+    }
+    for other in &seen[1..] {
+        for (name, bytes) in &seen[0] {
+            assert!(
+                bytes == &other[name],
+                "{name} differs with another number of threads"
+            );
+        }
+    }
+}
