@@ -150,17 +150,17 @@ mod tests {
 
     #[test]
     fn villages_never_collide() {
-        let last = NaiveDate::from_ymd_opt(2014, 12, 31).unwrap();
-        let today = NaiveDate::from_ymd_opt(2015, 6, 1).unwrap();
+        let last = NaiveDate::from_ymd_opt(2014, 12, 31).unwrap(); // ok: test code, not built into fupin
+        let today = NaiveDate::from_ymd_opt(2015, 6, 1).unwrap(); // ok: test code, not built into fupin
         let mut seen = HashSet::new();
         for v in 0..3 {
             let mut a = IdAllocator::new(v, 3, last);
             let mut rng = ChaCha8Rng::seed_from_u64(9);
             for i in 0..3000 {
-                let wanted = NaiveDate::from_ymd_opt(1980, 1, 1).unwrap();
+                let wanted = NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(); // ok: test code, not built into fupin
                 let male = i % 2 == 0;
                 let got = a.allocate(&mut rng, wanted, male, i % 7 != 0);
-                let p = idnum::parse(&got.id, today).unwrap();
+                let p = idnum::parse(&got.id, today).unwrap(); // ok: test code, not built into fupin
                 assert_eq!(p.id.sex() == idnum::Sex::Male, male);
                 assert_eq!(p.id.birth_date(), got.birth);
                 assert!(seen.insert(got.id[6..].to_string()), "{}", got.id);
@@ -170,10 +170,11 @@ mod tests {
 
     #[test]
     fn many_villages_stay_near_the_wanted_day_and_before_the_last() {
-        let last = NaiveDate::from_ymd_opt(2014, 12, 31).unwrap();
+        let last = NaiveDate::from_ymd_opt(2014, 12, 31).unwrap(); // ok: test code, not built into fupin
         let mut a = IdAllocator::new(777, 1000, last);
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         for wanted in [NaiveDate::from_ymd_opt(1960, 3, 3).unwrap(), last] {
+            // ok: test code, not built into fupin
             for _ in 0..5 {
                 let got = a.allocate(&mut rng, wanted, true, true);
                 assert!(got.birth <= last);
@@ -184,11 +185,11 @@ mod tests {
 
     #[test]
     fn legacy_and_broken_forms() {
-        let today = NaiveDate::from_ymd_opt(2015, 6, 1).unwrap();
-        let id = idnum::make(370124, NaiveDate::from_ymd_opt(1970, 5, 6).unwrap(), 31);
-        let l = legacy15(&id).unwrap();
+        let today = NaiveDate::from_ymd_opt(2015, 6, 1).unwrap(); // ok: test code, not built into fupin
+        let id = idnum::make(370124, NaiveDate::from_ymd_opt(1970, 5, 6).unwrap(), 31); // ok: test code, not built into fupin
+        let l = legacy15(&id).unwrap(); // ok: test code, not built into fupin
         assert_eq!(l.len(), 15);
-        let p = idnum::parse(&l, today).unwrap();
+        let p = idnum::parse(&l, today).unwrap(); // ok: test code, not built into fupin
         assert!(p.converted_from_15);
         assert_eq!(p.id.as_str(), id);
         assert!(matches!(

@@ -71,7 +71,7 @@ mod tests {
                 .chars()
                 .filter(|c| c.is_ascii_digit() || *c == '.')
                 .collect();
-            let back = (digits.parse::<f64>().unwrap() * 100.0).round() as i64;
+            let back = (digits.parse::<f64>().unwrap() * 100.0).round() as i64; // ok: test code, not built into fupin
             assert_eq!(back, fen, "{text}");
         }
     }

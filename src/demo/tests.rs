@@ -39,16 +39,16 @@ fn read_csv(path: &Path) -> Vec<Vec<String>> {
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_path(path)
-        .unwrap();
+        .unwrap(); // ok: test code, not built into fupin
     r.records()
-        .map(|rec| rec.unwrap().iter().map(String::from).collect())
+        .map(|rec| rec.unwrap().iter().map(String::from).collect()) // ok: test code, not built into fupin
         .collect()
 }
 
 fn read_xlsx(path: &Path) -> Vec<Vec<String>> {
-    let mut wb = open_workbook_auto(path).unwrap();
+    let mut wb = open_workbook_auto(path).unwrap(); // ok: test code, not built into fupin
     let name = wb.sheet_names()[0].clone();
-    let range = wb.worksheet_range(&name).unwrap();
+    let range = wb.worksheet_range(&name).unwrap(); // ok: test code, not built into fupin
     range
         .rows()
         .map(|r| {
@@ -59,7 +59,7 @@ fn read_xlsx(path: &Path) -> Vec<Vec<String>> {
                     Data::Float(f) => format!("{f}"),
                     Data::Int(i) => i.to_string(),
                     Data::Empty => String::new(),
-                    other => panic!("unexpected cell {other:?}"),
+                    other => panic!("unexpected cell {other:?}"), // ok: test code, not built into fupin
                 })
                 .collect()
         })
@@ -69,13 +69,14 @@ fn read_xlsx(path: &Path) -> Vec<Vec<String>> {
 /// Every application row of the folder.
 fn applications(dir: &Path) -> Vec<Row> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("applications"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
+        .unwrap() // ok: test code, not built into fupin
+        .map(|e| e.unwrap().path()) // ok: test code, not built into fupin
         .collect();
     files.sort();
     let mut rows = Vec::new();
     for f in files {
         let grid = if f.extension().unwrap() == "xlsx" {
+            // ok: test code, not built into fupin
             read_xlsx(&f)
         } else {
             read_csv(&f)
@@ -83,16 +84,16 @@ fn applications(dir: &Path) -> Vec<Row> {
         let header_at = grid
             .iter()
             .position(|r| r.first().map(String::as_str) == Some("村"))
-            .unwrap();
+            .unwrap(); // ok: test code, not built into fupin
         let header: Vec<Col> = grid[header_at]
             .iter()
-            .map(|h| Col::from_label(h.trim_start_matches('\u{feff}')).unwrap())
+            .map(|h| Col::from_label(h.trim_start_matches('\u{feff}')).unwrap()) // ok: test code, not built into fupin
             .collect();
         assert_eq!(header.len(), COLUMNS.len());
         for line in &grid[header_at + 1..] {
             let cells = header.iter().copied().zip(line.iter().cloned()).collect();
             rows.push(Row {
-                file: f.file_name().unwrap().to_string_lossy().into(),
+                file: f.file_name().unwrap().to_string_lossy().into(), // ok: test code, not built into fupin
                 cells,
             });
         }
@@ -106,15 +107,15 @@ fn income_yuan(cell: &str) -> Option<f64> {
 
 #[test]
 fn writes_the_whole_folder() {
-    let tmp = tempfile::tempdir().unwrap();
-    let s = generate(tmp.path(), &small(true)).unwrap();
+    let tmp = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
+    let s = generate(tmp.path(), &small(true)).unwrap(); // ok: test code, not built into fupin
     assert_eq!(s.villages, 5);
     assert_eq!(s.households, 240);
     // campaign.toml, villages.csv, 5 sheets, survey, error list
     assert_eq!(s.files.len(), 9, "{:?}", s.files);
     assert!(s.files.iter().all(|f| f.is_file()));
     let sheets = std::fs::read_dir(tmp.path().join("applications"))
-        .unwrap()
+        .unwrap() // ok: test code, not built into fupin
         .count();
     assert_eq!(sheets, 5);
     let xlsx: Vec<&PathBuf> = s
@@ -129,8 +130,8 @@ fn writes_the_whole_folder() {
     assert_eq!(first[1][0], "村");
     assert_eq!(read_xlsx(xlsx[1])[0][0], "村");
 
-    let toml = std::fs::read_to_string(tmp.path().join("campaign.toml")).unwrap();
-    let c = Campaign::from_toml(&toml).unwrap();
+    let toml = std::fs::read_to_string(tmp.path().join("campaign.toml")).unwrap(); // ok: test code, not built into fupin
+    let c = Campaign::from_toml(&toml).unwrap(); // ok: test code, not built into fupin
     assert_eq!(c.campaign.county, "平阴县");
     assert_eq!(c.campaign.town, "孝直镇");
     assert!(c.publicity.contact.starts_with("孝直镇人民政府"));
@@ -141,7 +142,7 @@ fn writes_the_whole_folder() {
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_string())
         .collect();
-    let roster = Roster::from_rows(&header, &grid[1..]).unwrap();
+    let roster = Roster::from_rows(&header, &grid[1..]).unwrap(); // ok: test code, not built into fupin
     let v = &roster.villages;
     assert_eq!(v.len(), 5);
     assert!(v[0].key && v[0].population >= 1000);
@@ -156,12 +157,12 @@ fn writes_the_whole_folder() {
 
 #[test]
 fn people_ids_and_households_hold_together_but_for_the_injected_errors() {
-    let tmp = tempfile::tempdir().unwrap();
-    let s = generate(tmp.path(), &small(true)).unwrap();
+    let tmp = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
+    let s = generate(tmp.path(), &small(true)).unwrap(); // ok: test code, not built into fupin
     let rows = applications(tmp.path());
     assert_eq!(rows.len(), s.persons);
 
-    let errors = std::fs::read_to_string(tmp.path().join("demo-errors.txt")).unwrap();
+    let errors = std::fs::read_to_string(tmp.path().join("demo-errors.txt")).unwrap(); // ok: test code, not built into fupin
     let listed: Vec<&str> = errors.lines().skip(2).collect();
     assert_eq!(listed.len(), 8, "{errors}");
     for kind in [
@@ -184,7 +185,7 @@ fn people_ids_and_households_hold_together_but_for_the_injected_errors() {
         let f: Vec<&str> = l.split('\t').collect();
         assert!(f[0].ends_with(".csv"), "{l}");
         let grid = read_csv(&tmp.path().join(f[0]));
-        let row: usize = f[1].parse().unwrap();
+        let row: usize = f[1].parse().unwrap(); // ok: test code, not built into fupin
         assert_eq!(grid[row - 1][1], f[2], "{l}");
     }
 
@@ -193,7 +194,7 @@ fn people_ids_and_households_hold_together_but_for_the_injected_errors() {
     for r in &rows {
         match idnum::parse(r.get(Col::IdNumber), today()) {
             Err(idnum::IdError::CheckDigit { .. }) => invalid += 1,
-            Err(e) => panic!("{} {}: {e:?}", r.file, r.get(Col::IdNumber)),
+            Err(e) => panic!("{} {}: {e:?}", r.file, r.get(Col::IdNumber)), // ok: test code, not built into fupin
             Ok(p) => {
                 legacy += p.converted_from_15 as usize;
                 *seen.entry(p.id.key()).or_default() += 1;
@@ -210,7 +211,7 @@ fn people_ids_and_households_hold_together_but_for_the_injected_errors() {
                     "大专及以上" => (18..=23).contains(&age),
                     "辍学" => (13..=17).contains(&age),
                     "非在校生" => age >= 15,
-                    other => panic!("schooling {other}"),
+                    other => panic!("schooling {other}"), // ok: test code, not built into fupin
                 };
                 assert!(ok, "{} aged {age}", r.get(Col::Schooling));
             }
@@ -238,11 +239,11 @@ fn people_ids_and_households_hold_together_but_for_the_injected_errors() {
     assert!((3.0..4.5).contains(&mean), "{mean}");
     assert!(households
         .keys()
-        .any(|(_, h)| h.parse::<u32>().unwrap() >= 10));
+        .any(|(_, h)| h.parse::<u32>().unwrap() >= 10)); // ok: test code, not built into fupin
     let mut wrong_size = 0;
     for m in households.values() {
         let head = m[0];
-        let stated: usize = head.get(Col::HouseholdSize).parse().unwrap();
+        let stated: usize = head.get(Col::HouseholdSize).parse().unwrap(); // ok: test code, not built into fupin
         wrong_size += (stated != m.len()) as usize;
         let pc = head.get(Col::PerCapitaIncome);
         if let (Some(net), Ok(pc)) = (income_yuan(head.get(Col::NetIncome)), pc.parse::<f64>()) {
@@ -275,12 +276,12 @@ fn people_ids_and_households_hold_together_but_for_the_injected_errors() {
 
 #[test]
 fn quotas_bind_in_other_villages_and_key_villages_sit_near_theirs() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
     let opts = DemoOptions {
         errors: false,
         ..DemoOptions::default()
     };
-    generate(tmp.path(), &opts).unwrap();
+    generate(tmp.path(), &opts).unwrap(); // ok: test code, not built into fupin
     let grid = read_csv(&tmp.path().join("villages.csv"));
     let rows = applications(tmp.path());
     let mut by_village: HashMap<&str, Vec<&Row>> = HashMap::new();
@@ -288,7 +289,7 @@ fn quotas_bind_in_other_villages_and_key_villages_sit_near_theirs() {
         by_village.entry(r.get(Col::Village)).or_default().push(r);
     }
     for v in &grid[1..] {
-        let (name, pop, key) = (&v[1], v[2].parse::<f64>().unwrap(), v[4] == "是");
+        let (name, pop, key) = (&v[1], v[2].parse::<f64>().unwrap(), v[4] == "是"); // ok: test code, not built into fupin
         let members = &by_village[name.as_str()];
         let mut sizes: HashMap<&str, usize> = HashMap::new();
         for r in members {
@@ -321,8 +322,8 @@ fn quotas_bind_in_other_villages_and_key_villages_sit_near_theirs() {
 
 #[test]
 fn survey_covers_most_households() {
-    let tmp = tempfile::tempdir().unwrap();
-    let s = generate(tmp.path(), &small(false)).unwrap();
+    let tmp = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
+    let s = generate(tmp.path(), &small(false)).unwrap(); // ok: test code, not built into fupin
     let grid = read_csv(&tmp.path().join("survey/survey.csv"));
     assert_eq!(grid[0][0].trim_start_matches('\u{feff}'), "村");
     assert_eq!(
@@ -340,22 +341,22 @@ fn survey_covers_most_households() {
 
 #[test]
 fn same_options_same_bytes() {
-    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let sa = generate(a.path(), &small(true)).unwrap();
-    let sb = generate(b.path(), &small(true)).unwrap();
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()); // ok: test code, not built into fupin
+    let sa = generate(a.path(), &small(true)).unwrap(); // ok: test code, not built into fupin
+    let sb = generate(b.path(), &small(true)).unwrap(); // ok: test code, not built into fupin
     assert_eq!(sa.files.len(), sb.files.len());
     for (fa, fb) in sa.files.iter().zip(&sb.files) {
         assert_eq!(
-            fa.strip_prefix(a.path()).unwrap(),
-            fb.strip_prefix(b.path()).unwrap()
+            fa.strip_prefix(a.path()).unwrap(), // ok: test code, not built into fupin
+            fb.strip_prefix(b.path()).unwrap()  // ok: test code, not built into fupin
         );
         assert!(
-            std::fs::read(fa).unwrap() == std::fs::read(fb).unwrap(),
+            std::fs::read(fa).unwrap() == std::fs::read(fb).unwrap(), // ok: test code, not built into fupin
             "{} differs",
             fa.display()
         );
     }
-    let c = tempfile::tempdir().unwrap();
+    let c = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
     generate(
         c.path(),
         &DemoOptions {
@@ -363,16 +364,16 @@ fn same_options_same_bytes() {
             ..small(true)
         },
     )
-    .unwrap();
+    .unwrap(); // ok: test code, not built into fupin
     assert_ne!(
-        std::fs::read(c.path().join("villages.csv")).unwrap(),
-        std::fs::read(a.path().join("villages.csv")).unwrap()
+        std::fs::read(c.path().join("villages.csv")).unwrap(), // ok: test code, not built into fupin
+        std::fs::read(a.path().join("villages.csv")).unwrap()  // ok: test code, not built into fupin
     );
 }
 
 #[test]
 fn without_errors_everything_is_clean_even_with_many_villages() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
     let opts = DemoOptions {
         villages: 620,
         households: 2500,
@@ -380,13 +381,13 @@ fn without_errors_everything_is_clean_even_with_many_villages() {
         errors: false,
         ..DemoOptions::default()
     };
-    let s = generate(tmp.path(), &opts).unwrap();
+    let s = generate(tmp.path(), &opts).unwrap(); // ok: test code, not built into fupin
     assert!(!tmp.path().join("demo-errors.txt").exists());
     let rows = applications(tmp.path());
     assert_eq!(rows.len(), s.persons);
     let mut seen = HashSet::new();
     for r in &rows {
-        let p = idnum::parse(r.get(Col::IdNumber), today()).unwrap();
+        let p = idnum::parse(r.get(Col::IdNumber), today()).unwrap(); // ok: test code, not built into fupin
         assert!(!p.converted_from_15);
         assert!(
             seen.insert(p.id.key()),
@@ -403,9 +404,9 @@ fn without_errors_everything_is_clean_even_with_many_villages() {
 
 #[test]
 fn regenerates_in_place_but_never_mixes_towns() {
-    let tmp = tempfile::tempdir().unwrap();
-    generate(tmp.path(), &small(true)).unwrap();
-    let again = generate(tmp.path(), &small(true)).unwrap();
+    let tmp = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
+    generate(tmp.path(), &small(true)).unwrap(); // ok: test code, not built into fupin
+    let again = generate(tmp.path(), &small(true)).unwrap(); // ok: test code, not built into fupin
     assert_eq!(again.files.len(), 9);
     let e = generate(
         tmp.path(),
@@ -414,22 +415,22 @@ fn regenerates_in_place_but_never_mixes_towns() {
             ..small(true)
         },
     )
-    .unwrap_err();
+    .unwrap_err(); // ok: test code, not built into fupin
     assert!(e.to_string().contains("new or empty folder"), "{e}");
 }
 
 #[test]
 fn errors_with_a_single_csv_village_stay_apart() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
     let opts = DemoOptions {
         villages: 3,
         households: 200,
         xlsx_villages: 2,
         ..DemoOptions::default()
     };
-    generate(tmp.path(), &opts).unwrap();
+    generate(tmp.path(), &opts).unwrap(); // ok: test code, not built into fupin
     let rows = applications(tmp.path());
-    let errors = std::fs::read_to_string(tmp.path().join("demo-errors.txt")).unwrap();
+    let errors = std::fs::read_to_string(tmp.path().join("demo-errors.txt")).unwrap(); // ok: test code, not built into fupin
     let mut seen: HashMap<String, usize> = HashMap::new();
     for r in &rows {
         *seen.entry(r.get(Col::IdNumber).to_string()).or_default() += 1;

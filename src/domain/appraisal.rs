@@ -277,7 +277,7 @@ mod tests {
         assert!(!q.met(19));
         assert!(q.met(20));
         assert_eq!(
-            q.shortfall(19).unwrap(),
+            q.shortfall(19).unwrap(), // ok: test code, not built into fupin
             "19 present, 20 needed: a village under 1,000 people needs 20 representatives present"
         );
         assert_eq!(q.shortfall(20), None);
@@ -287,7 +287,7 @@ mod tests {
         assert!(q.met(30));
         assert!(q
             .shortfall(29)
-            .unwrap()
+            .unwrap() // ok: test code, not built into fupin
             .contains("a village of 1,000 people or more needs 30"));
         assert_eq!(q.rule(), Rule::Population);
     }
@@ -307,7 +307,7 @@ mod tests {
         let q = Quorum::new(&rules(), 457, Some(36));
         assert_eq!((q.required, q.rule()), (24, Rule::TwoThirds));
         assert_eq!(
-            q.shortfall(23).unwrap(),
+            q.shortfall(23).unwrap(), // ok: test code, not built into fupin
             "23 present, 24 needed: two thirds of the village's 36 representatives must be present, that is 24"
         );
         // Few representatives: the population rule still binds.
@@ -351,7 +351,7 @@ mod tests {
         assert!(v.check(40).is_ok());
         assert!(v
             .check(39)
-            .unwrap_err()
+            .unwrap_err() // ok: test code, not built into fupin
             .contains("40 votes, more than the 39"));
     }
 

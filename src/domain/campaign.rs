@@ -291,12 +291,12 @@ mod tests {
 
     #[test]
     fn defaults_and_template_agree() {
-        let c = Campaign::from_toml(DEFAULT_TOML).unwrap();
+        let c = Campaign::from_toml(DEFAULT_TOML).unwrap(); // ok: test code, not built into fupin
         assert_eq!(c.current_standard(), Ok(3322));
         assert_eq!(c.scale.policy, Policy::Stop);
         assert_eq!(c.exclusions.flags.len(), 4);
         assert_eq!(
-            Campaign::from_toml("").unwrap().current_standard(),
+            Campaign::from_toml("").unwrap().current_standard(), // ok: test code, not built into fupin
             Ok(3322)
         );
     }
@@ -304,16 +304,16 @@ mod tests {
     #[test]
     fn price_index_rounds_half_up() {
         let t = "[standard.price_index]\n2010 = 100.0\n2015 = 110.73\n";
-        assert_eq!(Campaign::from_toml(t).unwrap().current_standard(), Ok(3322));
+        assert_eq!(Campaign::from_toml(t).unwrap().current_standard(), Ok(3322)); // ok: test code, not built into fupin
         let t = "[standard]\ncurrent_amount = 3300\n[standard.price_index]\n2010 = 100.0\n2015 = 110.73\n";
-        let e = Campaign::from_toml(t).unwrap_err();
+        let e = Campaign::from_toml(t).unwrap_err(); // ok: test code, not built into fupin
         assert!(e.contains("disagrees"), "{e}");
     }
 
     #[test]
     fn unknown_keys_and_wrong_types() {
         assert!(Campaign::from_toml("[scale]\nquota = 3\n")
-            .unwrap_err()
+            .unwrap_err() // ok: test code, not built into fupin
             .contains("unknown field"));
         assert!(Campaign::from_toml("[campaign]\nyear = \"x\"\n").is_err());
         assert!(Campaign::from_toml("[scale]\npolicy = \"jump\"\n").is_err());

@@ -207,20 +207,20 @@ mod tests {
     use super::*;
 
     fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2015, 6, 1).unwrap()
+        NaiveDate::from_ymd_opt(2015, 6, 1).unwrap() // ok: test code, not built into fupin
     }
 
     #[test]
     fn valid_number_and_its_parts() {
-        let p = parse("11010519491231002X", today()).unwrap();
+        let p = parse("11010519491231002X", today()).unwrap(); // ok: test code, not built into fupin
         assert!(!p.converted_from_15);
         assert_eq!(p.id.sex(), Sex::Female);
         assert_eq!(
             p.id.birth_date(),
-            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap() // ok: test code, not built into fupin
         );
         assert_eq!(p.id.age_on(today()), 65);
-        assert_eq!(parse("11010519491231002x", today()).unwrap().id, p.id);
+        assert_eq!(parse("11010519491231002x", today()).unwrap().id, p.id); // ok: test code, not built into fupin
     }
 
     #[test]
@@ -233,7 +233,7 @@ mod tests {
 
     #[test]
     fn impossible_birth_date() {
-        let s = make(110105, NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(), 12);
+        let s = make(110105, NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(), 12); // ok: test code, not built into fupin
         let bad = format!("{}0230{}", &s[..10], &s[14..17]);
         let bad = format!("{bad}{}", check_char(bad.as_bytes()));
         assert_eq!(parse(&bad, today()), Err(IdError::BirthDate));
@@ -241,7 +241,7 @@ mod tests {
 
     #[test]
     fn fifteen_digits_convert() {
-        let p = parse("110105491231002", today()).unwrap();
+        let p = parse("110105491231002", today()).unwrap(); // ok: test code, not built into fupin
         assert!(p.converted_from_15);
         assert_eq!(p.id.as_str(), "11010519491231002X");
     }
@@ -280,7 +280,7 @@ mod tests {
 
     #[test]
     fn keys_differ_by_check_char() {
-        let a = parse("11010519491231002X", today()).unwrap().id;
+        let a = parse("11010519491231002X", today()).unwrap().id; // ok: test code, not built into fupin
         let b = IdNumber("110105194912310020".into());
         assert_ne!(a.key(), b.key());
     }

@@ -353,7 +353,7 @@ mod tests {
             r.findings
                 .iter()
                 .find(|f| f.row == line)
-                .unwrap_or_else(|| panic!("no finding at row {line}"))
+                .unwrap_or_else(|| panic!("no finding at row {line}")) // ok: test code, not built into fupin
         };
         assert!(at(2)
             .message

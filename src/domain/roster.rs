@@ -157,11 +157,11 @@ mod tests {
                 s(&["2", "乙村", "1,019", "300", "是"]),
             ],
         )
-        .unwrap();
+        .unwrap(); // ok: test code, not built into fupin
         assert_eq!(r.villages[1].population, 1019);
         assert!(r.villages[1].key);
-        assert_eq!(r.find("甲村").unwrap().0, 0);
-        assert_eq!(r.find("2").unwrap().1.name, "乙村");
+        assert_eq!(r.find("甲村").unwrap().0, 0); // ok: test code, not built into fupin
+        assert_eq!(r.find("2").unwrap().1.name, "乙村"); // ok: test code, not built into fupin
     }
 
     #[test]
@@ -174,10 +174,10 @@ mod tests {
                 s(&["1", "b", "1", "1", "no"]),
             ],
         );
-        assert!(dup.unwrap_err().contains("appears twice"));
+        assert!(dup.unwrap_err().contains("appears twice")); // ok: test code, not built into fupin
         let num = Roster::from_rows(&h, &[s(&["1", "a", "many", "1", "yes"])]);
-        assert!(num.unwrap_err().contains("line 2, column 人口"));
+        assert!(num.unwrap_err().contains("line 2, column 人口")); // ok: test code, not built into fupin
         let key = Roster::from_rows(&h, &[s(&["1", "a", "1", "1", "maybe"])]);
-        assert!(key.unwrap_err().contains("重点村"));
+        assert!(key.unwrap_err().contains("重点村")); // ok: test code, not built into fupin
     }
 }

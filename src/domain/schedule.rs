@@ -247,11 +247,11 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
-        parse_date(s).unwrap()
+        parse_date(s).unwrap() // ok: test code, not built into fupin
     }
 
     fn p(start: &str, days: u32) -> Period {
-        Period::new(d(start), days).unwrap()
+        Period::new(d(start), days).unwrap() // ok: test code, not built into fupin
     }
 
     #[test]
@@ -270,7 +270,7 @@ mod tests {
         let mut anchor = meeting;
         let mut got = Vec::new();
         for r in Round::ALL {
-            let per = Period::new(default_start(anchor).unwrap(), r.days(&publicity)).unwrap();
+            let per = Period::new(default_start(anchor).unwrap(), r.days(&publicity)).unwrap(); // ok: test code, not built into fupin
             got.push((per.start, per.end));
             anchor = per.end;
         }
@@ -288,13 +288,14 @@ mod tests {
     fn across_month_and_year_ends() {
         assert_eq!(p("2015-06-28", 7).end, d("2015-07-04"));
         assert_eq!(p("2015-12-29", 7).end, d("2016-01-04"));
-        assert_eq!(default_start(d("2015-12-31")).unwrap(), d("2016-01-01"));
-        assert_eq!(default_start(d("2015-01-31")).unwrap(), d("2015-02-01"));
+        assert_eq!(default_start(d("2015-12-31")).unwrap(), d("2016-01-01")); // ok: test code, not built into fupin
+        assert_eq!(default_start(d("2015-01-31")).unwrap(), d("2015-02-01")); // ok: test code, not built into fupin
+
         // February of a leap year and of a common year.
         assert_eq!(p("2016-02-26", 7).end, d("2016-03-03"));
         assert_eq!(p("2015-02-26", 7).end, d("2015-03-04"));
-        assert_eq!(default_start(d("2016-02-28")).unwrap(), d("2016-02-29"));
-        assert_eq!(default_start(d("2015-02-28")).unwrap(), d("2015-03-01"));
+        assert_eq!(default_start(d("2016-02-28")).unwrap(), d("2016-02-29")); // ok: test code, not built into fupin
+        assert_eq!(default_start(d("2015-02-28")).unwrap(), d("2015-03-01")); // ok: test code, not built into fupin
         assert!(default_start(NaiveDate::MAX).is_err());
         assert!(Period::new(NaiveDate::MAX, 2).is_err());
     }
@@ -383,7 +384,7 @@ mod tests {
         let cells = e.cells();
         assert_eq!(cells[3..], ["2015-12-29", "2016-01-04"]);
         let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-        assert_eq!(Entry::from_cells(&refs).unwrap(), e);
+        assert_eq!(Entry::from_cells(&refs).unwrap(), e); // ok: test code, not built into fupin
         assert!(Entry::from_cells(&["1", "村", "city", "2015-06-05", "2015-06-06"]).is_err());
         assert!(Entry::from_cells(&["1", "村", "town", "2015-06-05", "2015-06-01"]).is_err());
         assert!(Entry::from_cells(&["1", "村"]).is_err());

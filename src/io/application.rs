@@ -154,7 +154,7 @@ mod tests {
             &["household_id", "姓 名", "Relation", "备注"],
             &["1", "张三", "户主", "x"],
         ]);
-        let m = find_header(&s).unwrap();
+        let m = find_header(&s).unwrap(); // ok: test code, not built into fupin
         assert_eq!(m.header_row, 1);
         assert_eq!(m.known[Col::Name.index()], Some(1));
         assert_eq!(m.extras, vec![(3, "备注".to_string())]);

@@ -7,7 +7,7 @@ fn roster() -> Roster {
         .map(String::from)
         .to_vec();
     let r: Vec<String> = ["1", "甲村", "500", "150", "否"].map(String::from).to_vec();
-    Roster::from_rows(&h, &[r]).unwrap()
+    Roster::from_rows(&h, &[r]).unwrap() // ok: test code, not built into fupin
 }
 
 fn person(row: u64, name: &str, relation: &str, id: &str, cells: &[(Col, &str)]) -> PersonRow {
@@ -39,7 +39,7 @@ fn kinds(rows: &mut [PersonRow]) -> (Household, Vec<&'static str>) {
 const MOTHER: &str = "11010519491231002X";
 
 fn id(birth: &str, seq: u32) -> String {
-    let d = chrono::NaiveDate::parse_from_str(birth, "%Y-%m-%d").unwrap();
+    let d = chrono::NaiveDate::parse_from_str(birth, "%Y-%m-%d").unwrap(); // ok: test code, not built into fupin
     idnum::make(110105, d, seq)
 }
 

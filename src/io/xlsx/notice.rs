@@ -477,7 +477,7 @@ mod tests {
             standard: 3322,
             base_amount: 3000,
             base_year: 2010,
-            period: Period::new(parse_date("2015-06-05").unwrap(), 7).unwrap(),
+            period: Period::new(parse_date("2015-06-05").unwrap(), 7).unwrap(), // ok: test code, not built into fupin
             contact: "",
             show_income: false,
             rows,

@@ -209,7 +209,7 @@ mod tests {
         Campaign::from_toml(&format!(
             "[campaign]\ncounty = \"平阴县\"\ntown = \"孝直镇\"\nyear = 2015\n{extra}"
         ))
-        .unwrap()
+        .unwrap() // ok: test code, not built into fupin
     }
 
     fn roster() -> Roster {
@@ -222,7 +222,7 @@ mod tests {
                 s(&["103", "丙村", "10", "3", "否"]),
             ],
         )
-        .unwrap()
+        .unwrap() // ok: test code, not built into fupin
     }
 
     fn hh(village: Option<usize>, id: &str, name: &str, size: u32, net: i64) -> Household {
@@ -279,13 +279,13 @@ mod tests {
     }
 
     fn rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
-        let mut wb = open_workbook_auto(path).unwrap();
-        let range = wb.worksheet_range(sheet).unwrap();
+        let mut wb = open_workbook_auto(path).unwrap(); // ok: test code, not built into fupin
+        let range = wb.worksheet_range(sheet).unwrap(); // ok: test code, not built into fupin
         range.rows().map(|r| r.iter().map(cell).collect()).collect()
     }
 
     fn sheet_names(path: &Path) -> Vec<String> {
-        open_workbook_auto(path).unwrap().sheet_names()
+        open_workbook_auto(path).unwrap().sheet_names() // ok: test code, not built into fupin
     }
 
     fn write(dir: &Path, name: &str, c: &Campaign, provisional: bool) -> std::path::PathBuf {
@@ -294,17 +294,17 @@ mod tests {
         if provisional {
             invalid.insert(3, "ID number check digit is wrong".to_string());
         }
-        write_primary(&path, &list(c, &invalid), &roster(), c, provisional).unwrap();
+        write_primary(&path, &list(c, &invalid), &roster(), c, provisional).unwrap(); // ok: test code, not built into fupin
         path
     }
 
     fn header_row(r: &[Vec<String>], first: &str) -> usize {
-        r.iter().position(|x| x[0] == first).unwrap()
+        r.iter().position(|x| x[0] == first).unwrap() // ok: test code, not built into fupin
     }
 
     #[test]
     fn sheets_summary_and_village_rows() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
         let c = campaign("");
         let path = write(dir.path(), "p.xlsx", &c, false);
         assert_eq!(sheet_names(&path), ["汇总", "甲村", "乙村", "丙村", "其他"]);
@@ -402,19 +402,19 @@ mod tests {
 
     #[test]
     fn formula_like_names_stay_text() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
         let path = write(dir.path(), "p.xlsx", &campaign(""), false);
         let v = rows(&path, "乙村");
         let h = header_row(&v, "排名");
         assert_eq!(v[h + 1][2], "=HYPERLINK(\"x\")");
-        let mut wb = open_workbook_auto(&path).unwrap();
-        let f = wb.worksheet_formula("乙村").unwrap();
+        let mut wb = open_workbook_auto(&path).unwrap(); // ok: test code, not built into fupin
+        let f = wb.worksheet_formula("乙村").unwrap(); // ok: test code, not built into fupin
         assert!(f.used_cells().all(|(_, _, s)| s.is_empty()));
     }
 
     #[test]
     fn provisional_marking() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
         let c = campaign("");
         let all_text = |path: &Path| -> String {
             sheet_names(path)
@@ -457,29 +457,29 @@ mod tests {
     /// The XML of worksheet `n` (1-based).
     fn sheet_xml(path: &Path, n: usize) -> String {
         use std::io::Read;
-        let f = std::fs::File::open(path).unwrap();
-        let mut z = zip::ZipArchive::new(f).unwrap();
+        let f = std::fs::File::open(path).unwrap(); // ok: test code, not built into fupin
+        let mut z = zip::ZipArchive::new(f).unwrap(); // ok: test code, not built into fupin
         let mut s = String::new();
         z.by_name(&format!("xl/worksheets/sheet{n}.xml"))
-            .unwrap()
+            .unwrap() // ok: test code, not built into fupin
             .read_to_string(&mut s)
-            .unwrap();
+            .unwrap(); // ok: test code, not built into fupin
         s
     }
 
     #[test]
     fn reproducible_bytes() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
         let c = campaign("");
         let a = write(dir.path(), "a.xlsx", &c, true);
         std::thread::sleep(std::time::Duration::from_millis(1100));
         let b = write(dir.path(), "b.xlsx", &c, true);
-        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap()); // ok: test code, not built into fupin
     }
 
     #[test]
     fn long_villages_continue_and_ordinary_sheets_read_the_same() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
         let c = campaign("");
         let (r, l) = (roster(), list(&c, &HashMap::new()));
         let input = Input {
@@ -493,7 +493,7 @@ mod tests {
             constant_memory: 0,
         };
         let path = dir.path().join("split.xlsx");
-        save(&path, &input, &small).unwrap();
+        save(&path, &input, &small).unwrap(); // ok: test code, not built into fupin
         assert_eq!(
             sheet_names(&path),
             ["汇总", "甲村", "甲村 (2)", "乙村", "丙村", "其他"]
@@ -512,13 +512,13 @@ mod tests {
             lines_per_sheet: LINES_PER_SHEET,
             constant_memory: usize::MAX,
         };
-        save(&path2, &input, &full).unwrap();
+        save(&path2, &input, &full).unwrap(); // ok: test code, not built into fupin
         let path3 = dir.path().join("plain.xlsx");
         let plain = Limits {
             lines_per_sheet: LINES_PER_SHEET,
             constant_memory: 0,
         };
-        save(&path3, &input, &plain).unwrap();
+        save(&path3, &input, &plain).unwrap(); // ok: test code, not built into fupin
         for s in sheet_names(&path2) {
             assert_eq!(rows(&path2, &s), rows(&path3, &s), "{s}");
         }
@@ -526,7 +526,7 @@ mod tests {
 
     #[test]
     fn scope_town_pools() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
         let c = campaign("[scale]\nscope = \"town\"\npolicy = \"skip\"\n");
         let path = write(dir.path(), "t.xlsx", &c, false);
         let s = rows(&path, "汇总");

@@ -308,27 +308,27 @@ mod many_forms {
     }
 
     fn sheet_xml(path: &std::path::Path, n: usize) -> String {
-        let f = std::fs::File::open(path).unwrap();
-        let mut z = zip::ZipArchive::new(f).unwrap();
+        let f = std::fs::File::open(path).unwrap(); // ok: test code, not built into fupin
+        let mut z = zip::ZipArchive::new(f).unwrap(); // ok: test code, not built into fupin
         let mut s = String::new();
         z.by_name(&format!("xl/worksheets/sheet{n}.xml"))
-            .unwrap()
+            .unwrap() // ok: test code, not built into fupin
             .read_to_string(&mut s)
-            .unwrap();
+            .unwrap(); // ok: test code, not built into fupin
         s
     }
 
     #[test]
     fn forms_beyond_1023_go_to_a_second_sheet() {
-        let d = tempfile::tempdir().unwrap();
+        let d = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
         let p = d.path().join("大村.xlsx");
-        let sheets = write_registration(&p, &book(1_100), Lang::Zh, true).unwrap();
+        let sheets = write_registration(&p, &book(1_100), Lang::Zh, true).unwrap(); // ok: test code, not built into fupin
         assert_eq!(sheets, 2);
-        let mut wb: Xlsx<_> = calamine::open_workbook(&p).unwrap();
+        let mut wb: Xlsx<_> = calamine::open_workbook(&p).unwrap(); // ok: test code, not built into fupin
         let names = wb.sheet_names();
         assert_eq!(names, ["封面", "分类统计", "登记表", "登记表(2)", "花名册"]);
         for (name, forms) in [("登记表", 1_023), ("登记表(2)", 77)] {
-            let range = wb.worksheet_range(name).unwrap();
+            let range = wb.worksheet_range(name).unwrap(); // ok: test code, not built into fupin
             let titles = range
                 .used_cells()
                 .filter(|(_, _, v)| matches!(v, calamine::Data::String(s) if s == "贫困户登记表"))

@@ -5,7 +5,7 @@ fn campaign(lang: &str) -> Campaign {
     Campaign::from_toml(&format!(
         "[campaign]\ntown = \"石桥镇\"\n[output]\nlang = \"{lang}\"\n"
     ))
-    .unwrap()
+    .unwrap() // ok: test code, not built into fupin
 }
 
 fn f(
@@ -39,8 +39,8 @@ fn cell(d: &Data) -> String {
 }
 
 fn rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
-    let mut wb = open_workbook_auto(path).unwrap();
-    let range = wb.worksheet_range(sheet).unwrap();
+    let mut wb = open_workbook_auto(path).unwrap(); // ok: test code, not built into fupin
+    let range = wb.worksheet_range(sheet).unwrap(); // ok: test code, not built into fupin
     range.rows().map(|r| r.iter().map(cell).collect()).collect()
 }
 
@@ -123,11 +123,11 @@ fn sample() -> Vec<Finding> {
 
 #[test]
 fn findings_sorted_and_counted() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
     let path = dir.path().join("findings.xlsx");
-    write_findings(&path, &sample(), &campaign("zh")).unwrap();
+    write_findings(&path, &sample(), &campaign("zh")).unwrap(); // ok: test code, not built into fupin
 
-    let wb = open_workbook_auto(&path).unwrap();
+    let wb = open_workbook_auto(&path).unwrap(); // ok: test code, not built into fupin
     assert_eq!(
         wb.sheet_names(),
         vec!["问题清单".to_string(), "问题统计".to_string()]
@@ -163,11 +163,11 @@ fn findings_sorted_and_counted() {
         ["问题类型代码", "问题类型", "严重程度", "问题数"]
     );
     assert_eq!(c.len(), 1 + 6 + 3);
-    let last = c.last().unwrap();
+    let last = c.last().unwrap(); // ok: test code, not built into fupin
     assert_eq!(last[0], "合计");
     assert_eq!(last[3], "6");
     assert_eq!(last[4], "3"); // 南庄村 2, 南庄村 10, 北庄村 10
-    let errors = c.iter().find(|x| x[0] == "错误合计").unwrap();
+    let errors = c.iter().find(|x| x[0] == "错误合计").unwrap(); // ok: test code, not built into fupin
     assert_eq!(errors[3], "3");
     assert_eq!(c[1][2], "错误");
     assert_eq!(c[c.len() - 4][2], "提示");
@@ -175,19 +175,19 @@ fn findings_sorted_and_counted() {
 
 #[test]
 fn empty_findings() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
     let path = dir.path().join("f.xlsx");
-    write_findings(&path, &[], &campaign("zh")).unwrap();
+    write_findings(&path, &[], &campaign("zh")).unwrap(); // ok: test code, not built into fupin
     let r = rows(&path, "问题清单");
     assert_eq!(r[1][0], "没有发现问题");
     let c = rows(&path, "问题统计");
     assert_eq!(c[1][0], "没有发现问题");
-    assert_eq!(c.last().unwrap()[0], "合计");
-    assert_eq!(c.last().unwrap()[3], "0");
+    assert_eq!(c.last().unwrap()[0], "合计"); // ok: test code, not built into fupin
+    assert_eq!(c.last().unwrap()[3], "0"); // ok: test code, not built into fupin
 
     let path = dir.path().join("en.xlsx");
-    write_findings(&path, &[], &campaign("en")).unwrap();
-    let wb = open_workbook_auto(&path).unwrap();
+    write_findings(&path, &[], &campaign("en")).unwrap(); // ok: test code, not built into fupin
+    let wb = open_workbook_auto(&path).unwrap(); // ok: test code, not built into fupin
     assert_eq!(
         wb.sheet_names(),
         vec!["Findings".to_string(), "Counts".to_string()]
@@ -197,9 +197,9 @@ fn empty_findings() {
 
 #[test]
 fn english_labels() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
     let path = dir.path().join("f.xlsx");
-    write_findings(&path, &sample(), &campaign("en")).unwrap();
+    write_findings(&path, &sample(), &campaign("en")).unwrap(); // ok: test code, not built into fupin
     let r = rows(&path, "Findings");
     assert_eq!(r[0], HEADERS_EN.map(String::from).to_vec());
     assert_eq!(r[2][0], "error");
@@ -208,15 +208,15 @@ fn english_labels() {
 
 #[test]
 fn reproducible_and_independent_of_input_order() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
     let a = dir.path().join("a.xlsx");
     let b = dir.path().join("b.xlsx");
     let mut data = sample();
-    write_findings(&a, &data, &campaign("zh")).unwrap();
+    write_findings(&a, &data, &campaign("zh")).unwrap(); // ok: test code, not built into fupin
     std::thread::sleep(std::time::Duration::from_millis(1100));
     data.reverse();
-    write_findings(&b, &data, &campaign("zh")).unwrap();
-    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    write_findings(&b, &data, &campaign("zh")).unwrap(); // ok: test code, not built into fupin
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap()); // ok: test code, not built into fupin
 }
 
 #[test]
@@ -249,12 +249,12 @@ fn many(n: u64) {
             )
         })
         .collect();
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
     let path = dir.path().join("big.xlsx");
     let t = std::time::Instant::now();
-    write_findings(&path, &data, &campaign("zh")).unwrap();
+    write_findings(&path, &data, &campaign("zh")).unwrap(); // ok: test code, not built into fupin
     let elapsed = t.elapsed();
     eprintln!("{n} findings written in {elapsed:?}");
     let c = rows(&path, "问题统计");
-    assert_eq!(c.last().unwrap()[3], n.to_string());
+    assert_eq!(c.last().unwrap()[3], n.to_string()); // ok: test code, not built into fupin
 }

@@ -14,7 +14,7 @@ fn village() -> Village {
 
 fn campaign(extra: &str) -> Campaign {
     let toml = format!("[campaign]\ntown = \"石桥镇\"\nyear = 2015\n{extra}");
-    Campaign::from_toml(&toml).unwrap()
+    Campaign::from_toml(&toml).unwrap() // ok: test code, not built into fupin
 }
 
 fn cell(d: &Data) -> String {
@@ -25,9 +25,9 @@ fn cell(d: &Data) -> String {
 }
 
 fn rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
-    let mut wb = open_workbook_auto(path).unwrap();
-    let range = wb.worksheet_range(sheet).unwrap();
-    let (r0, c0) = range.start().unwrap();
+    let mut wb = open_workbook_auto(path).unwrap(); // ok: test code, not built into fupin
+    let range = wb.worksheet_range(sheet).unwrap(); // ok: test code, not built into fupin
+    let (r0, c0) = range.start().unwrap(); // ok: test code, not built into fupin
     let mut out = vec![vec![]; r0 as usize];
     for row in range.rows() {
         let mut v = vec![String::new(); c0 as usize];
@@ -39,12 +39,12 @@ fn rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn template_headers_and_sheets() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
     let path = dir.path().join("双河村.xlsx");
     let c = campaign("[exclusions]\nflags = [\"财政供养人员\", \"拥有车辆\", \"城镇商品房\", \"经营企业\", \"大型农机\"]\n");
-    write_template(&path, &village(), &c).unwrap();
+    write_template(&path, &village(), &c).unwrap(); // ok: test code, not built into fupin
 
-    let wb = open_workbook_auto(&path).unwrap();
+    let wb = open_workbook_auto(&path).unwrap(); // ok: test code, not built into fupin
     let names = wb.sheet_names();
     assert_eq!(names, vec!["申请表".to_string(), "填表说明".to_string()]);
 
@@ -60,7 +60,7 @@ fn template_headers_and_sheets() {
     let table = i
         .iter()
         .position(|row| row.first().map(String::as_str) == Some("列名"))
-        .unwrap();
+        .unwrap(); // ok: test code, not built into fupin
     assert_eq!(i[table][..4], ["列名", "英文名", "级别", "必填"]);
     let rel = &i[table + 1 + Col::Relation.index()];
     assert_eq!(rel[0], "与户主关系");
@@ -71,17 +71,17 @@ fn template_headers_and_sheets() {
         "{}",
         rel[4]
     );
-    assert_eq!(i.last().unwrap()[0], "大型农机");
+    assert_eq!(i.last().unwrap()[0], "大型农机"); // ok: test code, not built into fupin
 }
 
 #[test]
 fn english_template() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
     let path = dir.path().join("t.xlsx");
     let c =
         campaign("[output]\nlang = \"en\"\n[exclusions]\nflags = [\"owns_car\", \"拥有车辆\"]\n");
-    write_template(&path, &village(), &c).unwrap();
-    let wb = open_workbook_auto(&path).unwrap();
+    write_template(&path, &village(), &c).unwrap(); // ok: test code, not built into fupin
+    let wb = open_workbook_auto(&path).unwrap(); // ok: test code, not built into fupin
     assert_eq!(
         wb.sheet_names(),
         vec!["Applications".to_string(), "Instructions".to_string()]
@@ -93,10 +93,10 @@ fn english_template() {
 
 #[test]
 fn print_titles_are_defined() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
     let path = dir.path().join("t.xlsx");
-    write_template(&path, &village(), &campaign("")).unwrap();
-    let wb = open_workbook_auto(&path).unwrap();
+    write_template(&path, &village(), &campaign("")).unwrap(); // ok: test code, not built into fupin
+    let wb = open_workbook_auto(&path).unwrap(); // ok: test code, not built into fupin
     let names: Vec<String> = wb
         .defined_names()
         .iter()
@@ -115,10 +115,10 @@ fn long_lists_go_to_a_hidden_sheet() {
     let mut v = village();
     v.name = "很".repeat(300);
     let c = campaign("");
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
     let path = dir.path().join("long.xlsx");
-    write_template(&path, &v, &c).unwrap();
-    let wb = open_workbook_auto(&path).unwrap();
+    write_template(&path, &v, &c).unwrap(); // ok: test code, not built into fupin
+    let wb = open_workbook_auto(&path).unwrap(); // ok: test code, not built into fupin
     let meta: Vec<(String, bool)> = wb
         .sheets_metadata()
         .iter()
@@ -131,12 +131,12 @@ fn long_lists_go_to_a_hidden_sheet() {
 
 #[test]
 fn template_is_reproducible() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
     let a = dir.path().join("a.xlsx");
     let b = dir.path().join("b.xlsx");
     let c = campaign("");
-    write_template(&a, &village(), &c).unwrap();
+    write_template(&a, &village(), &c).unwrap(); // ok: test code, not built into fupin
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    write_template(&b, &village(), &c).unwrap();
-    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    write_template(&b, &village(), &c).unwrap(); // ok: test code, not built into fupin
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap()); // ok: test code, not built into fupin
 }
