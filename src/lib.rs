@@ -8,5 +8,6 @@ pub mod cli;
 pub mod cmd;
 pub mod demo;
 pub mod domain;
+pub mod fuzzing;
 pub mod io;
 pub mod pipeline;

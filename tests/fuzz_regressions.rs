@@ -2,52 +2,17 @@
 //! (`tests/data/fuzz/<target>/`), and a handful of hand-made nasty inputs.
 //! Whatever the bytes, the code returns; a refused file carries a message.
 //!
-//! The harness functions below follow `fuzz/fuzz_targets/`; the import
-//! path itself is `fupin::cmd::import::check_sheets`, as in `fupin import`.
+//! The targets run `fupin::fuzzing`, as the fuzz targets do; its import goes
+//! through `fupin::cmd::import::check_sheets`, as `fupin import` does.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
-use chrono::NaiveDate;
-use fupin::cmd::import::{check_sheets, extra_columns};
-use fupin::domain::campaign::Campaign;
-use fupin::domain::checks::{CampaignChecks, Checker};
 use fupin::domain::idnum;
-use fupin::domain::money::{cmp_per_capita, parse_money};
-use fupin::domain::roster::{Roster, EXAMPLE_CSV};
+use fupin::domain::money::parse_money;
+use fupin::fuzzing::{as_workbook, import, today};
 use fupin::io::sheet::read_bytes;
 
-// ---- harness (copied from fuzz/fuzz_targets) ----
-
-fn roster() -> &'static Roster {
-    static R: OnceLock<Roster> = OnceLock::new();
-    R.get_or_init(|| {
-        let sheets = read_bytes(EXAMPLE_CSV.as_bytes(), None).expect("example roster");
-        let rows: Vec<Vec<String>> = sheets[0].rows.iter().map(|r| r.strings()).collect();
-        Roster::from_rows(&rows[0], &rows[1..]).expect("example roster")
-    })
-}
-
-/// `csv_import`: read the bytes as an application file, check, write.
-fn import(data: &[u8]) -> Result<Vec<u8>, String> {
-    let campaign = Campaign::default();
-    let roster = roster();
-    let sheets = read_bytes(data, None)?;
-    let mut extras: Vec<String> = Vec::new();
-    extra_columns(&sheets, &mut extras);
-    let checker = Checker::new(&campaign, roster, &extras);
-    let village = (data.len() % 2 == 1).then_some("双河村");
-    let r = check_sheets("fuzz.csv", sheets, village, &extras, &checker);
-    if let Some(p) = r.problem {
-        return Err(p.message);
-    }
-    let mut global = CampaignChecks::new(roster);
-    for (hh, ids) in r.checked() {
-        let _ = global.add(hh, ids);
-    }
-    let _ = global.finish(roster);
-    Ok(r.bytes)
-}
+// ---- the targets' oracles (the targets themselves are in fupin::fuzzing) ----
 
 fn check_import(data: &[u8]) -> Result<Vec<u8>, String> {
     let r = import(data);
@@ -57,82 +22,28 @@ fn check_import(data: &[u8]) -> Result<Vec<u8>, String> {
     r
 }
 
-/// `workbook_import`: the bytes given a zip or OLE magic.
-fn as_workbook(data: &[u8]) -> Vec<u8> {
-    const ZIP: &[u8] = b"PK\x03\x04";
-    const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    if data.starts_with(ZIP) || data.starts_with(&OLE[..4]) {
-        return data.to_vec();
-    }
-    let (first, rest) = match data.split_first() {
-        Some((f, r)) => (*f, r),
-        None => (0, data),
-    };
-    let magic = if first & 1 == 0 { ZIP } else { OLE };
-    [magic, rest].concat()
-}
-
 fn campaign_toml(data: &[u8]) {
-    let text = String::from_utf8_lossy(data);
-    match Campaign::from_toml(&text) {
-        Ok(c) => {
-            let _ = c.current_standard();
-            let _ = (c.band_ppm(), c.key_rate_ppm(), c.other_rate_ppm());
-        }
-        Err(e) => assert!(!e.is_empty(), "an error without a message"),
+    if let Err(e) = fupin::fuzzing::campaign_toml(data) {
+        assert!(!e.is_empty(), "an error without a message");
     }
 }
 
 fn villages_csv(data: &[u8]) {
-    let Ok(sheets) = read_bytes(data, None) else {
-        return;
-    };
-    let Some(sheet) = sheets.first() else { return };
-    let rows: Vec<Vec<String>> = sheet.rows.iter().map(|r| r.strings()).collect();
-    let Some((header, rest)) = rows.split_first() else {
-        return;
-    };
-    match Roster::from_rows(header, rest) {
-        Ok(r) => {
-            for v in &r.villages {
-                let _ = r.find(&v.name);
-            }
-        }
-        Err(e) => assert!(!e.is_empty(), "an error without a message"),
+    if let Err(e) = fupin::fuzzing::villages_csv(data) {
+        assert!(!e.is_empty(), "an error without a message");
     }
 }
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2015, 12, 31).unwrap_or_default()
-}
-
+/// The `&str` targets get only UTF-8 text from libFuzzer.
 fn id_number(data: &[u8]) {
-    let Ok(s) = std::str::from_utf8(data) else {
-        return;
-    };
-    if let Ok(p) = idnum::parse(s, today()) {
-        let _ = (
-            p.id.sex(),
-            p.id.age_on(today()),
-            p.id.key(),
-            p.id.birth_date(),
-        );
-        let _ = idnum::mask(p.id.as_str());
+    if let Ok(s) = std::str::from_utf8(data) {
+        fupin::fuzzing::id_number(s);
     }
-    let _ = idnum::mask(s);
 }
 
 fn money(data: &[u8]) {
-    let Ok(s) = std::str::from_utf8(data) else {
-        return;
-    };
-    if let Ok(m) = parse_money(s) {
-        for n in [0, 1, 3, 7, u32::MAX] {
-            let _ = m.per_person(n);
-            let _ = m.times(n);
-            let _ = cmp_per_capita(m, n, m, 1);
-        }
-        let _ = (m.grouped(), m.plain(), m.grouped_yuan(), m.as_yuan_f64());
+    if let Ok(s) = std::str::from_utf8(data) {
+        fupin::fuzzing::money(s);
     }
 }
 

@@ -1,12 +1,11 @@
 #![no_main]
-//! Any bytes as an application file: read, find the header, check, write.
+//! Any bytes as an application file: read, find the header, check, write
+//! (`fupin::fuzzing::import`).
 
 use libfuzzer_sys::fuzz_target;
 
-mod common;
-
 fuzz_target!(|data: &[u8]| {
-    if let Err(e) = common::import(data) {
+    if let Err(e) = fupin::fuzzing::import(data) {
         assert!(!e.is_empty(), "an error without a message");
     }
 });
