@@ -51,9 +51,8 @@ pub fn import(data: &[u8]) -> Result<Vec<u8>, String> {
         return Err(p.message);
     }
     let mut global = CampaignChecks::new(roster);
-    for (hh, ids) in r.checked() {
-        let _ = global.add(hh, ids);
-    }
+    let mut findings = Vec::new();
+    r.checked.into_campaign(&mut global, &mut findings, |_| {});
     let _ = global.finish(roster);
     Ok(r.bytes)
 }

@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 
 use super::{data, Ctx, Report};
 use crate::domain::campaign::Campaign;
-use crate::domain::campaign_checks::IdAt;
+use crate::domain::campaign_checks::Checked;
 use crate::domain::checks::{CampaignChecks, Checker};
 use crate::domain::finding::{kind_label, Finding, Severity};
-use crate::domain::register::{group_households, Household};
+use crate::domain::register::Household;
 use crate::domain::roster::Roster;
 use crate::io::register::RegisterReader;
 use crate::io::{findings as findings_io, xlsx};
@@ -28,10 +28,6 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     report.json.insert("findings".into(), counts);
     Ok(report)
 }
-
-/// What the checks of one source file gave: each household with its
-/// findings and the valid ID numbers of its members.
-type Checked = Vec<(Household, Vec<Finding>, Vec<IdAt>)>;
 
 /// Read `out/register.csv` and check every household; `each` sees every
 /// checked household. Returns the number of households.
@@ -70,24 +66,12 @@ pub fn validate_register(
     crate::pipeline::ordered(
         rayon::current_num_threads(),
         files,
-        |raw| -> Result<Checked> {
-            Ok(group_households(raw.rows()?)
-                .into_iter()
-                .map(|mut group| {
-                    let (hh, f) = checker.household(&mut group);
-                    let mut ids = Vec::new();
-                    IdAt::of(&group, &mut ids);
-                    (hh, f, ids)
-                })
-                .collect())
-        },
+        |raw| -> Result<Checked> { Ok(Checked::check(&checker, raw.rows()?, |_| {})) },
         |checked| {
-            for (hh, f, ids) in checked? {
-                findings.extend(f);
-                findings.extend(global.add(&hh, &ids));
+            checked?.into_campaign(&mut global, &mut findings, |hh| {
                 each(hh);
                 n += 1;
-            }
+            });
             Ok(())
         },
     )?;

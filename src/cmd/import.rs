@@ -10,10 +10,10 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 
 use super::{check, config, Ctx, Report};
-use crate::domain::campaign_checks::IdAt;
+use crate::domain::campaign_checks::Checked;
 use crate::domain::checks::{CampaignChecks, Checker};
 use crate::domain::finding::Finding;
-use crate::domain::register::{group_households, Household, PersonRow};
+use crate::domain::register::PersonRow;
 use crate::io::application::{find_header, missing_columns, normalise_header, person_rows};
 use crate::io::register;
 use crate::io::sheet::{self, Encoding};
@@ -24,28 +24,11 @@ use crate::io::sheet::{self, Encoding};
 pub struct FileResult {
     /// Why the whole file was refused, if it was.
     pub problem: Option<Finding>,
-    pub households: Vec<Household>,
-    /// The valid ID numbers of the households' members, household after
-    /// household; `id_ends[i]` ends those of household `i`.
-    pub ids: Vec<IdAt>,
-    pub id_ends: Vec<usize>,
-    pub persons: usize,
-    pub findings: Vec<Finding>,
+    pub checked: Checked,
     /// The file's rows of the register, as CSV.
     pub bytes: Vec<u8>,
     /// SHA-256 of the file's bytes, when they were read here.
     pub sha256: Option<String>,
-}
-
-impl FileResult {
-    /// Each household with the valid ID numbers of its members.
-    pub fn checked(&self) -> impl Iterator<Item = (&Household, &[IdAt])> {
-        let starts = std::iter::once(0).chain(self.id_ends.iter().copied());
-        self.households
-            .iter()
-            .zip(starts.zip(self.id_ends.iter().copied()))
-            .map(|(hh, (a, b))| (hh, &self.ids[a..b]))
-    }
 }
 
 /// A file refused whole, with the message for the clerk.
@@ -155,12 +138,9 @@ pub fn run(
                     problems.push(p);
                     return Ok(());
                 }
-                findings.append(&mut r.findings);
-                for (hh, ids) in r.checked() {
-                    findings.extend(global.add(hh, ids));
-                }
-                n_persons += r.persons;
-                n_households += r.households.len();
+                n_persons += r.checked.persons;
+                std::mem::take(&mut r.checked)
+                    .into_campaign(&mut global, &mut findings, |_| n_households += 1);
                 std::io::Write::write_all(&mut w, &r.bytes)?;
                 Ok(())
             },
@@ -305,22 +285,13 @@ pub fn check_sheets(
             "no header row: none of the first 10 rows of any sheet names the columns of the application sheet (村, 户编号, 姓名, 与户主关系, 身份证号, …)".into()
         });
     }
-    let mut r = FileResult {
-        persons: rows.len(),
-        households: Vec::with_capacity(rows.len() / 2 + 1),
-        ids: Vec::with_capacity(rows.len()),
-        id_ends: Vec::with_capacity(rows.len() / 2 + 1),
-        ..Default::default()
-    };
     let mut bytes = Vec::with_capacity(rows.len() * 240);
-    for mut group in group_households(rows) {
-        let (hh, f) = checker.household(&mut group);
-        r.findings.extend(f);
-        register::write_household(&mut bytes, &group, extras.len());
-        IdAt::of(&group, &mut r.ids);
-        r.id_ends.push(r.ids.len());
-        r.households.push(hh);
+    let checked = Checked::check(checker, rows, |group| {
+        register::write_household(&mut bytes, group, extras.len())
+    });
+    FileResult {
+        checked,
+        bytes,
+        ..Default::default()
     }
-    r.bytes = bytes;
-    r
 }

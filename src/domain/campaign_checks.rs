@@ -21,11 +21,77 @@ pub struct IdAt {
 
 impl IdAt {
     /// The valid ID numbers of checked rows (set by [`super::checks::Checker::household`]).
-    pub fn of(rows: &[PersonRow], out: &mut Vec<IdAt>) {
+    fn of(rows: &[PersonRow], out: &mut Vec<IdAt>) {
         out.extend(rows.iter().filter(|r| r.id_key != 0).map(|r| IdAt {
             key: r.id_key,
             src: r.src.clone(),
         }));
+    }
+}
+
+/// The households of one file (or one source file of the register), each
+/// checked, with its findings and the valid ID numbers of its members: what
+/// the campaign-wide checks need of them, the rows themselves left behind
+/// (on the thread that checked them).
+#[derive(Default)]
+pub struct Checked {
+    pub households: Vec<Household>,
+    pub findings: Vec<Finding>,
+    pub persons: usize,
+    /// The ID numbers household after household; `id_ends[i]` ends those
+    /// of household `i`.
+    ids: Vec<IdAt>,
+    id_ends: Vec<usize>,
+}
+
+impl Checked {
+    /// Group rows into households and check each; `each` sees every
+    /// household's checked rows (import writes them to the register).
+    pub fn check(
+        checker: &super::checks::Checker,
+        rows: Vec<PersonRow>,
+        mut each: impl FnMut(&[PersonRow]),
+    ) -> Checked {
+        let mut c = Checked {
+            persons: rows.len(),
+            households: Vec::with_capacity(rows.len() / 2 + 1),
+            ids: Vec::with_capacity(rows.len()),
+            id_ends: Vec::with_capacity(rows.len() / 2 + 1),
+            ..Default::default()
+        };
+        for mut group in super::register::group_households(rows) {
+            let (hh, f) = checker.household(&mut group);
+            c.findings.extend(f);
+            each(&group);
+            IdAt::of(&group, &mut c.ids);
+            c.id_ends.push(c.ids.len());
+            c.households.push(hh);
+        }
+        c
+    }
+
+    /// Each household with the valid ID numbers of its members.
+    pub fn iter(&self) -> impl Iterator<Item = (&Household, &[IdAt])> {
+        let starts = std::iter::once(0).chain(self.id_ends.iter().copied());
+        self.households
+            .iter()
+            .zip(starts.zip(self.id_ends.iter().copied()))
+            .map(|(hh, (a, b))| (hh, &self.ids[a..b]))
+    }
+
+    /// Run the campaign-wide checks on the households, in order, adding
+    /// every finding to `findings`; then hand each household to `each`.
+    pub fn into_campaign(
+        mut self,
+        global: &mut CampaignChecks,
+        findings: &mut Vec<Finding>,
+        mut each: impl FnMut(Household),
+    ) {
+        findings.append(&mut self.findings);
+        for (hh, ids) in self.iter() {
+            findings.extend(global.add(hh, ids));
+        }
+        self.households.into_iter().for_each(&mut each);
     }
 }
 
