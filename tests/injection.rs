@@ -167,7 +167,7 @@ fn formula_like_names_stay_text_through_the_whole_chain() {
     let names: BTreeSet<String> = t
         .csv("out/register.csv")
         .iter()
-        .map(|r| restore(&r["name"]).into_owned())
+        .map(|r| restore(&r["name"]).to_string())
         .collect();
     assert!(PAYLOADS.iter().all(|p| names.contains(*p)), "{names:?}");
 

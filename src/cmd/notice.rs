@@ -436,7 +436,7 @@ fn read_csv(path: &Path) -> Result<Vec<(usize, HashMap<String, String>)>> {
         let map = header
             .iter()
             .cloned()
-            .zip(rec.iter().map(|c| csvout::restore(c).into_owned()))
+            .zip(rec.iter().map(|c| csvout::restore(c).to_string()))
             .collect();
         out.push((n + 2, map));
     }

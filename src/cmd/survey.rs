@@ -337,9 +337,9 @@ pub fn load(path: &std::path::Path) -> Result<(SurveyMap, SurveyInvalid)> {
     let mut rec = csv::StringRecord::new();
     while rdr.read_record(&mut rec)? {
         let g = |i: usize| csvout::restore(rec.get(i).unwrap_or(""));
-        let verdict = match g(3).as_ref() {
+        let verdict = match g(3) {
             "invalid" => {
-                invalid.push(((g(0).into_owned(), g(2).into_owned()), g(5).into_owned()));
+                invalid.push(((g(0).to_string(), g(2).to_string()), g(5).to_string()));
                 continue;
             }
             v => Verdict::parse(v).ok_or_else(|| {
@@ -350,7 +350,7 @@ pub fn load(path: &std::path::Path) -> Result<(SurveyMap, SurveyInvalid)> {
             })?,
         };
         let verified =
-            match g(4).as_ref() {
+            match g(4) {
                 "" => None,
                 s => Some(parse_money(s).map_err(|_| {
                     data(format!("{}: income {s:?} is not a number", path.display()))
@@ -359,13 +359,13 @@ pub fn load(path: &std::path::Path) -> Result<(SurveyMap, SurveyInvalid)> {
         // Only what the primary list needs is kept: a county list holds a
         // million of these.
         let reason = if verdict == Verdict::Eliminate {
-            g(5).into_owned()
+            g(5).to_string()
         } else {
             String::new()
         };
         map.insert(
-            &g(0),
-            &g(2),
+            g(0),
+            g(2),
             SurveyResult {
                 village_code: String::new(),
                 household_id: String::new(),

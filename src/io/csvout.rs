@@ -41,10 +41,10 @@ pub fn push_field(out: &mut Vec<u8>, first: bool, s: &str) {
 }
 
 /// Undo [`neutralise`] when reading fupin's own CSV back.
-pub fn restore(s: &str) -> Cow<'_, str> {
+pub fn restore(s: &str) -> &str {
     match s.strip_prefix('\'') {
-        Some(rest) if neutralise(rest).starts_with('\'') => Cow::Owned(rest.to_string()),
-        _ => Cow::Borrowed(s),
+        Some(rest) if neutralise(rest).starts_with('\'') => rest,
+        _ => s,
     }
 }
 

@@ -69,7 +69,7 @@ pub fn read_list(path: &Path) -> Result<Vec<ListRow>> {
     let mut out = Vec::new();
     for (n, rec) in rdr.records().enumerate() {
         let rec = rec.with_context(|| format!("{} line {}", path.display(), n + 2))?;
-        let g = |i: usize| csvout::restore(rec.get(i).unwrap_or("")).into_owned();
+        let g = |i: usize| csvout::restore(rec.get(i).unwrap_or("")).to_string();
         let mut row = ListRow {
             village_code: g(vc),
             village: g(v),

@@ -257,12 +257,7 @@ impl RawFile {
 /// A field of a row's text, a neutralised value restored; `None` when the
 /// field does not start and end on a character.
 fn field_at(text: &str, a: usize, b: usize) -> Option<&str> {
-    let s = text.get(a..b)?;
-    Some(match csvout::restore(s) {
-        std::borrow::Cow::Borrowed(x) => x,
-        // `restore` only ever drops the leading `'`.
-        std::borrow::Cow::Owned(_) => &s[1..],
-    })
+    text.get(a..b).map(csvout::restore)
 }
 
 /// Position of a known column in a register row (after the lead columns).
