@@ -4,7 +4,9 @@
 //! listed household's member other than its head. The scanner is checked on
 //! known positives first, including a real notice with a member added.
 
-use calamine::{open_workbook_auto, Reader};
+mod harness;
+
+use harness::{confidential_runs, csv_rows, workbook_cells};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,42 +21,9 @@ fn fupin(args: &[&str]) -> String {
     stderr
 }
 
-/// Runs of 18 ID characters (`[0-9]{17}[0-9Xx]`, anywhere) and of 11 digits
-/// beginning with 1 after a non-digit (a mobile number, whatever follows).
-fn confidential_runs(s: &str) -> Vec<String> {
-    let b: Vec<char> = s.chars().collect();
-    let mut found = Vec::new();
-    for i in 0..b.len() {
-        if i + 18 <= b.len()
-            && b[i..i + 17].iter().all(|c| c.is_ascii_digit())
-            && (b[i + 17].is_ascii_digit() || b[i + 17] == 'X' || b[i + 17] == 'x')
-        {
-            found.push(b[i..i + 18].iter().collect());
-        }
-        if (i == 0 || !b[i - 1].is_ascii_digit())
-            && i + 11 <= b.len()
-            && b[i] == '1'
-            && b[i..i + 11].iter().all(|c| c.is_ascii_digit())
-        {
-            found.push(b[i..i + 11].iter().collect());
-        }
-    }
-    found
-}
-
 /// Every non-empty cell of every sheet of a workbook, as text.
 fn cells(path: &Path) -> Vec<String> {
-    let mut wb = open_workbook_auto(path).unwrap();
-    let mut out = Vec::new();
-    for name in wb.sheet_names() {
-        let range = wb.worksheet_range(&name).unwrap();
-        out.extend(
-            range
-                .used_cells()
-                .map(|(_, _, c)| c.to_string())
-                .filter(|s| !s.is_empty()),
-        );
-    }
+    let mut out = workbook_cells(path);
     out.extend(printed_parts(path));
     out
 }
@@ -99,22 +68,6 @@ fn texts(path: &Path) -> Vec<String> {
     } else {
         vec![std::fs::read_to_string(path).unwrap()]
     }
-}
-
-/// A CSV output as rows of column → value.
-fn csv_rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let h: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
-    rdr.records()
-        .map(|r| {
-            h.iter()
-                .cloned()
-                .zip(r.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
 }
 
 /// What a scan found in one text: confidential runs, and the members of

@@ -5,10 +5,9 @@
 
 mod harness;
 
-use calamine::{open_workbook_auto, Reader};
-use harness::Town;
+use harness::{confidential_runs, workbook_cells, Town};
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const APPRAISED: &str = "village_code,village,household_id,head_name,size,rank,per_capita_income,present,votes_for,votes_against,votes_abstain,outcome,reason";
 const REVIEWED: &str =
@@ -85,21 +84,8 @@ fn review(t: &Town, stage: &str, input: &str, listed: &str, removed: &[(&str, &s
     t.write(&format!("out/after-{stage}-review.csv"), &text);
 }
 
-/// Every cell of every sheet of a workbook, as text.
-fn cells(path: &Path) -> Vec<String> {
-    let mut wb = open_workbook_auto(path).unwrap();
-    let mut out = Vec::new();
-    for name in wb.sheet_names() {
-        let range = wb.worksheet_range(&name).unwrap();
-        for row in range.rows() {
-            out.extend(row.iter().map(|c| c.to_string()).filter(|s| !s.is_empty()));
-        }
-    }
-    out
-}
-
 fn notice_text(t: &Town, rel: &str) -> Vec<String> {
-    cells(&t.path().join(rel))
+    workbook_cells(&t.path().join(rel))
 }
 
 fn has(cells: &[String], needle: &str) -> bool {
@@ -340,29 +326,6 @@ fn missing_meetings_and_odd_outcomes_are_data_errors() {
     assert!(r.stderr.contains("\"maybe\""), "{}", r.stderr);
 }
 
-/// Runs of 18 ID characters, 11-digit runs beginning with 1.
-fn confidential_runs(s: &str) -> Vec<String> {
-    let b: Vec<char> = s.chars().collect();
-    let mut found = Vec::new();
-    for i in 0..b.len() {
-        if i + 18 <= b.len()
-            && b[i..i + 17].iter().all(|c| c.is_ascii_digit())
-            && (b[i + 17].is_ascii_digit() || b[i + 17] == 'X' || b[i + 17] == 'x')
-        {
-            found.push(b[i..i + 18].iter().collect());
-        }
-        let starts = i == 0 || !b[i - 1].is_ascii_digit();
-        if starts
-            && i + 11 <= b.len()
-            && b[i] == '1'
-            && b[i..i + 11].iter().all(|c| c.is_ascii_digit())
-        {
-            found.push(b[i..i + 11].iter().collect());
-        }
-    }
-    found
-}
-
 /// Names of the register's persons who are not a head (and whose name is
 /// no head's name, nor part of one).
 fn member_names(t: &Town) -> Vec<String> {
@@ -412,7 +375,7 @@ fn no_notice_shows_an_id_number_a_phone_or_a_member() {
     let mut masked = 0;
     for f in &files {
         let texts = if f.extension().is_some_and(|e| e == "xlsx") {
-            cells(f)
+            workbook_cells(f)
         } else {
             vec![std::fs::read_to_string(f).unwrap()]
         };

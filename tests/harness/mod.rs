@@ -115,16 +115,62 @@ impl Town {
 
     /// A CSV output as rows of column → value.
     pub fn csv(&self, rel: &str) -> Vec<HashMap<String, String>> {
-        let text = self.read(rel);
-        let mut rdr = csv::Reader::from_reader(text.as_bytes());
-        let h: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
-        rdr.records()
-            .map(|r| {
-                h.iter()
-                    .cloned()
-                    .zip(r.unwrap().iter().map(str::to_string))
-                    .collect()
-            })
-            .collect()
+        csv_rows(&self.path().join(rel))
     }
+}
+
+/// A CSV file (BOM or not) as rows of column → value.
+pub fn csv_rows(path: &Path) -> Vec<HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let h: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+    rdr.records()
+        .map(|r| {
+            h.iter()
+                .cloned()
+                .zip(r.unwrap().iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+/// Every non-empty cell of every sheet of a workbook, as text.
+pub fn workbook_cells(path: &Path) -> Vec<String> {
+    use calamine::{open_workbook_auto, Reader};
+    let mut wb = open_workbook_auto(path).unwrap();
+    let mut out = Vec::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        out.extend(
+            range
+                .used_cells()
+                .map(|(_, _, c)| c.to_string())
+                .filter(|s| !s.is_empty()),
+        );
+    }
+    out
+}
+
+/// Runs of 18 ID characters (`[0-9]{17}[0-9Xx]`, anywhere) and of 11 digits
+/// beginning with 1 after a non-digit (a mobile number, whatever follows).
+pub fn confidential_runs(s: &str) -> Vec<String> {
+    let b: Vec<char> = s.chars().collect();
+    let mut found = Vec::new();
+    for i in 0..b.len() {
+        if i + 18 <= b.len()
+            && b[i..i + 17].iter().all(|c| c.is_ascii_digit())
+            && (b[i + 17].is_ascii_digit() || b[i + 17] == 'X' || b[i + 17] == 'x')
+        {
+            found.push(b[i..i + 18].iter().collect());
+        }
+        if (i == 0 || !b[i - 1].is_ascii_digit())
+            && i + 11 <= b.len()
+            && b[i] == '1'
+            && b[i..i + 11].iter().all(|c| c.is_ascii_digit())
+        {
+            found.push(b[i..i + 11].iter().collect());
+        }
+    }
+    found
 }
