@@ -167,11 +167,7 @@ pub fn screen(
                 IncomeClass::Above => {
                     line.decision = Decision::AboveStandard;
                     line.reason = if band > 0 {
-                        let limit = Fen((standard as i128
-                            * 100
-                            * (super::campaign::PPM + band) as i128
-                            / super::campaign::PPM as i128)
-                            as i64);
+                        let limit = super::rules::band_limit(standard, band);
                         format!(
                             "per-capita income {pc} ≥ standard {std_g} × (1 + {}) = {}",
                             campaign.standard.near_standard_band,

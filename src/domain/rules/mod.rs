@@ -21,4 +21,4 @@ mod standard;
 pub use natural::natural_cmp;
 pub use quota::quota;
 pub use ranking::{rank_and_admit, rank_cmp, Candidate, Placement};
-pub use standard::{income_class, IncomeClass};
+pub use standard::{band_limit, income_class, IncomeClass};

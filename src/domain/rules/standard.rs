@@ -58,10 +58,23 @@ pub fn income_class(net: Fen, persons: u32, standard_yuan: i64, band_ppm: i64) -
     IncomeClass::Above
 }
 
+/// The top of the near-standard band per person, `standard × (1 + band)`,
+/// in fen rounded down: for reasons and explanations.
+pub fn band_limit(standard_yuan: i64, band_ppm: i64) -> Fen {
+    Fen((i128::from(standard_yuan) * 100 * i128::from(PPM + band_ppm) / i128::from(PPM)) as i64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use IncomeClass::*;
+
+    #[test]
+    fn band_limit_per_person() {
+        assert_eq!(band_limit(3322, 100_000), Fen(365_420));
+        assert_eq!(band_limit(3322, 0), Fen(332_200));
+        assert_eq!(band_limit(2800, 50_000), Fen(294_000));
+    }
 
     const BAND_10: i64 = 100_000; // 0.1 in ppm
 

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::domain::campaign::{Campaign, Lang, Policy, PPM};
+use crate::domain::campaign::{Campaign, Lang, Policy};
 use crate::domain::money::Fen;
 use crate::domain::rules::{income_class, IncomeClass};
 use crate::domain::screen::{Decision, Line, PrimaryList};
@@ -57,9 +57,7 @@ impl Reasons {
                 v.sort_unstable();
             }
         }
-        let band_limit = Fen(
-            (i128::from(list.standard) * 100 * i128::from(PPM + band_ppm) / i128::from(PPM)) as i64,
-        );
+        let band_limit = crate::domain::rules::band_limit(list.standard, band_ppm);
         Reasons {
             lang,
             standard: list.standard,

@@ -8,7 +8,6 @@ use rust_xlsxwriter::{ColNum, Format, RowNum, Worksheet};
 use super::context::{thousands, Ctx, DECISIONS};
 use super::village::{header_width, merged};
 use crate::domain::campaign::{Lang, Policy, Scope};
-use crate::domain::money::Fen;
 use crate::io::xlsx::common::{self, Widths};
 
 /// Write the summary sheet (an ordinary sheet: it has one row a village).
@@ -266,11 +265,7 @@ fn rules_text(ctx: &Ctx) -> String {
     let town = campaign.scale.scope == Scope::Town;
     let stop = campaign.scale.policy == Policy::Stop;
     let band = campaign.band_ppm();
-    let limit = Fen((i128::from(ctx.input.list.standard)
-        * 100
-        * i128::from(crate::domain::campaign::PPM + band)
-        / i128::from(crate::domain::campaign::PPM)) as i64)
-    .grouped();
+    let limit = crate::domain::rules::band_limit(ctx.input.list.standard, band).grouped();
     match ctx.lang {
         Lang::Zh => {
             let mut s = format!(
