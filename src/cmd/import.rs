@@ -109,11 +109,17 @@ pub fn run(
     let (mut n_households, mut n_persons) = (0usize, 0usize);
     let out = ctx.out();
     let register_path = out.join("register.csv");
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".fupin-")
         .tempfile_in(ensure(&out)?)?;
     {
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+        // 790 MB for a million households: written to disk as it grows.
+        let file = tmp.as_file();
+        let mut w = crate::io::atomic::SyncAhead::new(
+            std::io::BufWriter::with_capacity(1 << 20, file),
+            file,
+            64 << 20,
+        );
         std::io::Write::write_all(&mut w, b"\xEF\xBB\xBF")?;
         let mut cw = csv::Writer::from_writer(&mut w);
         cw.write_record(register::header(&extras))?;
@@ -145,7 +151,7 @@ pub fn run(
                 Ok(())
             },
         )?;
-        std::io::Write::flush(&mut w)?;
+        w.finish()?;
     }
     findings.extend(global.finish(&roster));
     let mut report = Report {

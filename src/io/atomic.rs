@@ -66,6 +66,85 @@ fn parent_dir(path: &Path) -> Result<&Path> {
     Ok(dir)
 }
 
+/// A writer for a large output that has the system start writing it to
+/// disk while it is still being filled, so that the final `sync_all` before
+/// the rename waits for the last part only: every `every` bytes, a
+/// background thread syncs what has been written so far. Dropped without
+/// [`SyncAhead::finish`], the thread ends after its current sync.
+pub struct SyncAhead<W: Write> {
+    inner: W,
+    unsynced: u64,
+    every: u64,
+    tx: Option<std::sync::mpsc::SyncSender<()>>,
+    syncer: Option<std::thread::JoinHandle<()>>,
+}
+
+impl<W: Write> SyncAhead<W> {
+    /// `file` is the file that `inner` writes to.
+    pub fn new(inner: W, file: &std::fs::File, every: u64) -> SyncAhead<W> {
+        let (tx, syncer) = match file.try_clone() {
+            Ok(f) => {
+                // One request waits at most: a sync that is running covers
+                // the bytes written before it started.
+                let (tx, rx) = std::sync::mpsc::sync_channel::<()>(1);
+                let h = std::thread::spawn(move || {
+                    for () in rx {
+                        // A failure shows again in the final sync_all.
+                        let _ = f.sync_data();
+                    }
+                });
+                (Some(tx), Some(h))
+            }
+            Err(_) => (None, None),
+        };
+        SyncAhead {
+            inner,
+            unsynced: 0,
+            every: every.max(1),
+            tx,
+            syncer,
+        }
+    }
+
+    /// Flush, wait for the background sync and hand back the writer.
+    pub fn finish(self) -> std::io::Result<W> {
+        let SyncAhead {
+            mut inner,
+            tx,
+            syncer,
+            ..
+        } = self;
+        inner.flush()?;
+        drop(tx);
+        if let Some(h) = syncer {
+            let _ = h.join();
+        }
+        Ok(inner)
+    }
+}
+
+impl<W: Write> Write for SyncAhead<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.unsynced += n as u64;
+        if self.unsynced >= self.every {
+            if let Some(tx) = &self.tx {
+                // The data must have reached the file to be synced.
+                self.inner.flush()?;
+                // Refused when a request already waits: that one covers
+                // these bytes too.
+                let _ = tx.try_send(());
+            }
+            self.unsynced = 0;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +166,25 @@ mod tests {
         }
         assert_eq!(std::fs::read_dir(d.path().join("sub")).unwrap().count(), 1);
         // ok: test code, not built into fupin
+    }
+
+    #[test]
+    fn sync_ahead_writes_every_byte_in_order() {
+        let d = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
+        let p = d.path().join("big.csv");
+        let file = std::fs::File::create(&p).unwrap(); // ok: test code, not built into fupin
+        let mut w = SyncAhead::new(
+            std::io::BufWriter::with_capacity(64, &file),
+            &file,
+            100,
+        );
+        let mut want = Vec::new();
+        for i in 0..500u32 {
+            let line = format!("{i},行{i}\n");
+            w.write_all(line.as_bytes()).unwrap(); // ok: test code, not built into fupin
+            want.extend_from_slice(line.as_bytes());
+        }
+        drop(w.finish().unwrap()); // ok: test code, not built into fupin
+        assert_eq!(std::fs::read(&p).unwrap(), want); // ok: test code, not built into fupin
     }
 }
