@@ -145,8 +145,8 @@ pub fn run(
                     return Ok(());
                 }
                 n_persons += r.checked.persons;
-                std::mem::take(&mut r.checked)
-                    .into_campaign(&mut global, &mut findings, |_| n_households += 1);
+                n_households += r.checked.n_households();
+                std::mem::take(&mut r.checked).into_campaign(&mut global, &mut findings, |_| {});
                 std::io::Write::write_all(&mut w, &r.bytes)?;
                 Ok(())
             },
@@ -292,9 +292,11 @@ pub fn check_sheets(
         });
     }
     let mut bytes = Vec::with_capacity(rows.len() * 240);
-    let checked = Checked::check(checker, rows, |group| {
+    let mut checked = Checked::check(checker, rows, |group| {
         register::write_household(&mut bytes, group, extras.len())
     });
+    // The register holds them now: freed here, on the thread that made them.
+    checked.households = Vec::new();
     FileResult {
         checked,
         bytes,

@@ -2,6 +2,7 @@
 //! once, a household number only once per village, every roster village
 //! handed in applications.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -11,37 +12,92 @@ use super::idnum::text_of_key;
 use super::register::{Cell, Household, PersonRow};
 use super::roster::Roster;
 
-/// A valid ID number of a household's member (its [`super::idnum::IdNumber::key`])
-/// and where the member is: all the campaign-wide checks need of a person.
+/// The file and sheet of rows, shared by every row of a sheet.
+type Place = (Arc<str>, Arc<str>);
+
+/// A household as the campaign-wide checks need it.
 #[derive(Clone, Debug)]
-pub struct IdAt {
-    pub key: u64,
-    pub src: Source,
+struct HouseholdAt {
+    /// Index in the roster, when the village is in it.
+    village: Option<u32>,
+    /// The household's village has a code (it is in the roster).
+    coded: bool,
+    village_name: Cell,
+    household: Cell,
+    place: u32,
+    row: u32,
 }
 
-impl IdAt {
-    /// The valid ID numbers of checked rows (set by [`super::checks::Checker::household`]).
-    fn of(rows: &[PersonRow], out: &mut Vec<IdAt>) {
-        out.extend(rows.iter().filter(|r| r.id_key != 0).map(|r| IdAt {
-            key: r.id_key,
-            src: r.src.clone(),
-        }));
+/// A valid ID number (its [`super::idnum::IdNumber::key`]) and where it is.
+#[derive(Clone, Copy, Debug)]
+struct IdAt {
+    key: u64,
+    household: u32,
+    place: u32,
+    row: u32,
+}
+
+/// What the campaign-wide checks need of some households: their villages
+/// and numbers, and the valid ID numbers of their members, with places as
+/// indices into `places`.
+#[derive(Default)]
+struct Part {
+    places: Vec<Place>,
+    households: Vec<HouseholdAt>,
+    ids: Vec<IdAt>,
+}
+
+impl Part {
+    /// The index of a row's file and sheet (rows come sheet after sheet).
+    fn place(&mut self, src: &Source) -> u32 {
+        let same = |p: &Place| Arc::ptr_eq(&p.0, &src.file) && Arc::ptr_eq(&p.1, &src.sheet);
+        if let Some(i) = self.places.iter().rposition(same) {
+            return i as u32;
+        }
+        self.places.push((src.file.clone(), src.sheet.clone()));
+        (self.places.len() - 1) as u32
+    }
+
+    /// Record a checked household and the valid ID numbers of its members
+    /// (set by [`super::checks::Checker::household`]).
+    fn add(&mut self, hh: &Household, rows: &[PersonRow]) {
+        let me = self.households.len() as u32;
+        let place = self.place(&hh.src);
+        self.households.push(HouseholdAt {
+            village: hh.village.map(|v| v as u32),
+            coded: !hh.village_code.is_empty(),
+            village_name: hh.village_name.as_str().into(),
+            household: hh.household_id.as_str().into(),
+            place,
+            row: row32(hh.src.row),
+        });
+        for r in rows.iter().filter(|r| r.id_key != 0) {
+            let place = self.place(&r.src);
+            self.ids.push(IdAt {
+                key: r.id_key,
+                household: me,
+                place,
+                row: row32(r.src.row),
+            });
+        }
     }
 }
 
+/// Rows are counted in `u32` here: a sheet holds fewer than 2^32 rows
+/// (the readers refuse files of more than `MAX_CELLS` cells).
+fn row32(row: u64) -> u32 {
+    u32::try_from(row).unwrap_or(u32::MAX)
+}
+
 /// The households of one file (or one source file of the register), each
-/// checked, with its findings and the valid ID numbers of its members: what
-/// the campaign-wide checks need of them, the rows themselves left behind
-/// (on the thread that checked them).
+/// checked, with its findings and what the campaign-wide checks need of
+/// it, the rows themselves left behind (on the thread that checked them).
 #[derive(Default)]
 pub struct Checked {
     pub households: Vec<Household>,
     pub findings: Vec<Finding>,
     pub persons: usize,
-    /// The ID numbers household after household; `id_ends[i]` ends those
-    /// of household `i`.
-    ids: Vec<IdAt>,
-    id_ends: Vec<usize>,
+    part: Part,
 }
 
 impl Checked {
@@ -55,72 +111,53 @@ impl Checked {
         let mut c = Checked {
             persons: rows.len(),
             households: Vec::with_capacity(rows.len() / 2 + 1),
-            ids: Vec::with_capacity(rows.len()),
-            id_ends: Vec::with_capacity(rows.len() / 2 + 1),
             ..Default::default()
         };
+        c.part.households.reserve(rows.len() / 2 + 1);
+        c.part.ids.reserve(rows.len());
         for mut group in super::register::group_households(rows) {
             let (hh, f) = checker.household(&mut group);
             c.findings.extend(f);
             each(&group);
-            IdAt::of(&group, &mut c.ids);
-            c.id_ends.push(c.ids.len());
+            c.part.add(&hh, &group);
             c.households.push(hh);
         }
         c
     }
 
-    /// Each household with the valid ID numbers of its members.
-    pub fn iter(&self) -> impl Iterator<Item = (&Household, &[IdAt])> {
-        let starts = std::iter::once(0).chain(self.id_ends.iter().copied());
-        self.households
-            .iter()
-            .zip(starts.zip(self.id_ends.iter().copied()))
-            .map(|(hh, (a, b))| (hh, &self.ids[a..b]))
+    /// How many households were checked.
+    pub fn n_households(&self) -> usize {
+        self.part.households.len()
     }
 
-    /// Run the campaign-wide checks on the households, in order, adding
-    /// every finding to `findings`; then hand each household to `each`.
+    /// Hand the households to the campaign-wide checks, in order, and add
+    /// their findings to `findings`; then hand each household to `each`.
     pub fn into_campaign(
         mut self,
         global: &mut CampaignChecks,
         findings: &mut Vec<Finding>,
-        mut each: impl FnMut(Household),
+        each: impl FnMut(Household),
     ) {
         findings.append(&mut self.findings);
-        for (hh, ids) in self.iter() {
-            findings.extend(global.add(hh, ids));
-        }
-        self.households.into_iter().for_each(&mut each);
+        global.add(self.part);
+        self.households.into_iter().for_each(each);
     }
 }
 
-/// Where a value was first seen, compactly.
-#[derive(Clone, Copy)]
-struct Seen {
-    household: u32,
-    row: u32,
-}
-
-/// Where a household was first seen, compactly: the village as an index
-/// into the names, the file and sheet names shared.
-#[derive(Clone)]
-struct HouseholdRef {
-    village: u32,
-    household: Cell,
-    src: Source,
-}
-
-/// Checks across the whole campaign.
+/// Checks across the whole campaign: households and ID numbers are
+/// gathered in order as files are checked, and compared when all are in
+/// ([`CampaignChecks::finish`]): sorting them costs less than a table
+/// looked up for every person.
 #[derive(Default)]
 pub struct CampaignChecks {
-    ids: FxHashMap<u64, Seen>,
-    households: Vec<HouseholdRef>,
-    /// Households of roster villages by (roster index, household number).
-    keys: FxHashMap<(u32, Cell), u32>,
+    places: Vec<Place>,
+    households: Vec<HouseholdAt>,
+    ids: Vec<IdAt>,
     /// Village names: the roster's, then names not in the roster.
     names: Vec<Arc<str>>,
-    unknown: FxHashMap<String, u32>,
+    unknown: FxHashMap<Cell, u32>,
+    /// Index in `names` of each household's village.
+    villages: Vec<u32>,
     villages_seen: Vec<bool>,
 }
 
@@ -142,14 +179,18 @@ impl CampaignChecks {
     pub fn reserve(&mut self, persons: usize) {
         self.ids.reserve(persons);
         self.households.reserve(persons / 3);
-        self.keys.reserve(persons / 3);
+        self.villages.reserve(persons / 3);
     }
 
-    /// The index of a household's village name.
-    fn village(&mut self, hh: &Household) -> u32 {
-        if let Some(v) = hh.village.filter(|&v| v < self.villages_seen.len()) {
-            if *self.names[v] == *hh.village_name {
-                return v as u32;
+    /// The index in `names` of a household's village name.
+    fn village(&mut self, hh: &HouseholdAt) -> u32 {
+        if let Some(v) = hh
+            .village
+            .filter(|&v| (v as usize) < self.villages_seen.len())
+        {
+            self.villages_seen[v as usize] = true;
+            if *self.names[v as usize] == *hh.village_name {
+                return v;
             }
         }
         if let Some(&i) = self.unknown.get(&hh.village_name) {
@@ -161,97 +202,147 @@ impl CampaignChecks {
         i
     }
 
-    /// Record a checked household and the valid ID numbers of its members;
-    /// returns findings for ID numbers or household numbers seen before
-    /// (naming both places).
-    pub fn add(&mut self, hh: &Household, ids: &[IdAt]) -> Vec<Finding> {
-        let mut f = Vec::new();
-        if let Some(v) = hh.village {
-            self.villages_seen[v] = true;
+    /// Take in the households of a file, after those already in.
+    fn add(&mut self, part: Part) {
+        let places = self.places.len() as u32;
+        let households = self.households.len() as u32;
+        self.places.extend(part.places);
+        for hh in &part.households {
+            let v = self.village(hh);
+            self.villages.push(v);
         }
-        let me = self.households.len() as u32;
-        let here = HouseholdRef {
-            village: self.village(hh),
-            household: hh.household_id.as_str().into(),
-            src: hh.src.clone(),
-        };
-        if let (false, Some(v)) = (hh.village_code.is_empty(), hh.village) {
-            let key = (v as u32, here.household.clone());
-            if let Some(&prev) = self.keys.get(&key) {
-                let ps = &self.households[prev as usize].src;
+        self.households
+            .extend(part.households.into_iter().map(|hh| HouseholdAt {
+                place: hh.place + places,
+                ..hh
+            }));
+        self.ids.extend(part.ids.into_iter().map(|id| IdAt {
+            household: id.household + households,
+            place: id.place + places,
+            ..id
+        }));
+    }
+
+    fn src(&self, place: u32, row: u32) -> Source {
+        let (file, sheet) = &self.places[place as usize];
+        Source {
+            file: file.clone(),
+            sheet: sheet.clone(),
+            row: row as u64,
+        }
+    }
+
+    /// The findings of the campaign-wide checks: ID numbers and household
+    /// numbers seen more than once (naming both places), roster villages
+    /// that handed in no application.
+    pub fn finish(mut self, roster: &Roster) -> Vec<Finding> {
+        let mut f = self.duplicate_households();
+        f.extend(self.duplicate_ids());
+        f.extend(
+            roster
+                .villages
+                .iter()
+                .zip(&self.villages_seen)
+                .filter(|(_, seen)| !**seen)
+                .map(|(v, _)| {
+                    let mut x = Finding::warning(
+                        "village_no_applications",
+                        format!(
+                            "village {} ({}) is in the roster but handed in no applications",
+                            v.name, v.code
+                        ),
+                    );
+                    x.village = v.name.clone();
+                    x
+                }),
+        );
+        f
+    }
+
+    /// A household number used twice in a roster village: each later
+    /// household names the first.
+    fn duplicate_households(&self) -> Vec<Finding> {
+        let mut keyed: Vec<(u32, &str, u32)> = self
+            .households
+            .iter()
+            .enumerate()
+            .filter_map(|(i, hh)| match (hh.coded, hh.village) {
+                (true, Some(v)) => Some((v, hh.household.as_str(), i as u32)),
+                _ => None,
+            })
+            .collect();
+        keyed.par_sort_unstable();
+        let mut f = Vec::new();
+        for run in keyed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            let first = &self.households[run[0].2 as usize];
+            let ps = self.src(first.place, first.row);
+            for &(_, _, i) in &run[1..] {
+                let hh = &self.households[i as usize];
+                let name = &self.names[self.villages[i as usize] as usize];
                 f.push(
                     Finding::error(
                         "household_duplicate",
                         format!(
                             "household number {} of {} is used twice: here and in {}{} row {}",
-                            hh.household_id,
-                            hh.village_name,
+                            hh.household,
+                            name,
                             ps.file,
                             sheet_part(&ps.sheet),
                             ps.row
                         ),
                     )
-                    .at(&hh.src)
+                    .at(&self.src(hh.place, hh.row))
                     .column(Col::HouseholdId.zh())
-                    .household(&hh.village_name, &hh.household_id),
+                    .household(name, &hh.household),
                 );
-            } else {
-                self.keys.insert(key, me);
-            }
-        }
-        self.households.push(here);
-        for row in ids {
-            match self.ids.get(&row.key) {
-                None => {
-                    self.ids.insert(
-                        row.key,
-                        Seen {
-                            household: me,
-                            row: row.src.row as u32,
-                        },
-                    );
-                }
-                Some(first) => {
-                    let fr = self.households[first.household as usize].clone();
-                    let fr_village = self.names[fr.village as usize].clone();
-                    let id = text_of_key(row.key);
-                    f.push(Finding::error("id_duplicate", format!(
-                        "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
-                        fr.src.file, sheet_part(&fr.src.sheet), first.row, fr_village, fr.household))
-                        .at(&row.src).column(Col::IdNumber.zh()).household(&hh.village_name, &hh.household_id));
-                    let first_src = Source {
-                        row: first.row as u64,
-                        ..fr.src
-                    };
-                    f.push(Finding::error("id_duplicate", format!(
-                        "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
-                        row.src.file, sheet_part(&row.src.sheet), row.src.row, hh.village_name, hh.household_id))
-                        .at(&first_src).column(Col::IdNumber.zh()).household(&fr_village, &fr.household));
-                }
             }
         }
         f
     }
 
-    /// Warnings for roster villages that handed in no application.
-    pub fn finish(&self, roster: &Roster) -> Vec<Finding> {
-        roster
-            .villages
-            .iter()
-            .zip(&self.villages_seen)
-            .filter(|(_, seen)| !**seen)
-            .map(|(v, _)| {
-                let mut x = Finding::warning(
-                    "village_no_applications",
-                    format!(
-                        "village {} ({}) is in the roster but handed in no applications",
-                        v.name, v.code
-                    ),
+    /// An ID number seen twice: a finding at each place, naming the other
+    /// (the first place, for every later one).
+    fn duplicate_ids(&mut self) -> Vec<Finding> {
+        // Stable: the places of a number stay in the order they were read.
+        self.ids.par_sort_by_key(|id| id.key);
+        let mut f = Vec::new();
+        for run in self.ids.chunk_by(|a, b| a.key == b.key) {
+            let first = run[0];
+            let fh = &self.households[first.household as usize];
+            let f_village = &self.names[self.villages[first.household as usize] as usize];
+            let first_src = self.src(first.place, first.row);
+            let id = text_of_key(first.key);
+            for later in &run[1..] {
+                let hh = &self.households[later.household as usize];
+                let village = &self.names[self.villages[later.household as usize] as usize];
+                let src = self.src(later.place, later.row);
+                f.push(
+                    Finding::error(
+                        "id_duplicate",
+                        format!(
+                            "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
+                            first_src.file, sheet_part(&first_src.sheet), first.row, f_village, fh.household
+                        ),
+                    )
+                    .at(&src)
+                    .column(Col::IdNumber.zh())
+                    .household(village, &hh.household),
                 );
-                x.village = v.name.clone();
-                x
-            })
-            .collect()
+                f.push(
+                    Finding::error(
+                        "id_duplicate",
+                        format!(
+                            "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
+                            src.file, sheet_part(&src.sheet), later.row, village, hh.household
+                        ),
+                    )
+                    .at(&first_src)
+                    .column(Col::IdNumber.zh())
+                    .household(f_village, &fh.household),
+                );
+            }
+        }
+        f
     }
 }
 
@@ -260,5 +351,98 @@ fn sheet_part(sheet: &str) -> String {
         String::new()
     } else {
         format!(", sheet {sheet},")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::roster::Village;
+
+    fn roster() -> Roster {
+        let v = |code: &str, name: &str| Village {
+            code: code.into(),
+            name: name.into(),
+            population: 100,
+            households: 30,
+            key: false,
+            representatives: None,
+        };
+        Roster {
+            villages: vec![v("001", "双河村"), v("002", "石桥村"), v("003", "柳林村")],
+        }
+    }
+
+    /// A household of village `v` (roster index) with members' ID keys,
+    /// from `file`, its first row `row`.
+    fn household(
+        part: &mut Part,
+        file: &Arc<str>,
+        v: Option<u32>,
+        name: &str,
+        id: &str,
+        row: u32,
+        keys: &[u64],
+    ) {
+        part.places.push((file.clone(), "".into()));
+        let place = (part.places.len() - 1) as u32;
+        let me = part.households.len() as u32;
+        part.households.push(HouseholdAt {
+            village: v,
+            coded: v.is_some(),
+            village_name: name.into(),
+            household: id.into(),
+            place,
+            row,
+        });
+        for (i, &key) in keys.iter().enumerate() {
+            part.ids.push(IdAt {
+                key,
+                household: me,
+                place,
+                row: row + i as u32,
+            });
+        }
+    }
+
+    #[test]
+    fn duplicates_name_the_first_place() {
+        let r = roster();
+        let a: Arc<str> = "a.csv".into();
+        let b: Arc<str> = "b.csv".into();
+        let mut global = CampaignChecks::new(&r);
+        let mut p = Part::default();
+        household(&mut p, &a, Some(0), "双河村", "1", 2, &[11, 12]);
+        household(&mut p, &a, Some(0), "双河村", "2", 4, &[13]);
+        household(&mut p, &a, None, "无名村", "1", 5, &[14]);
+        global.add(p);
+        let mut p = Part::default();
+        household(&mut p, &b, Some(1), "石桥村", "1", 2, &[12, 21]);
+        household(&mut p, &b, Some(0), "双河村", "1", 4, &[22, 12]);
+        household(&mut p, &b, None, "无名村", "1", 6, &[]);
+        global.add(p);
+        let mut f = global.finish(&r);
+        f.sort();
+        let mut got: Vec<String> = f
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}:{} {}/{} {}",
+                    f.kind, f.file, f.row, f.village, f.household, f.message
+                )
+            })
+            .collect();
+        got.sort();
+        let want = [
+            "household_duplicate b.csv:4 双河村/1 household number 1 of 双河村 is used twice: here and in a.csv row 2",
+            "id_duplicate a.csv:3 双河村/1 ID number 000000000000000011 appears twice: here and in b.csv row 2 (village 石桥村, household 1)",
+            "id_duplicate a.csv:3 双河村/1 ID number 000000000000000011 appears twice: here and in b.csv row 5 (village 双河村, household 1)",
+            "id_duplicate b.csv:2 石桥村/1 ID number 000000000000000011 appears twice: here and in a.csv row 3 (village 双河村, household 1)",
+            "id_duplicate b.csv:5 双河村/1 ID number 000000000000000011 appears twice: here and in a.csv row 3 (village 双河村, household 1)",
+            "village_no_applications :0 柳林村/ village 柳林村 (003) is in the roster but handed in no applications",
+        ];
+        let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        assert_eq!(got, want);
     }
 }

@@ -173,11 +173,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
         let p = d.path().join("big.csv");
         let file = std::fs::File::create(&p).unwrap(); // ok: test code, not built into fupin
-        let mut w = SyncAhead::new(
-            std::io::BufWriter::with_capacity(64, &file),
-            &file,
-            100,
-        );
+        let mut w = SyncAhead::new(std::io::BufWriter::with_capacity(64, &file), &file, 100);
         let mut want = Vec::new();
         for i in 0..500u32 {
             let line = format!("{i},行{i}\n");
