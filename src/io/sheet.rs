@@ -207,7 +207,17 @@ fn column_name(mut c: u64) -> String {
 /// Trim a cell (ASCII and ideographic spaces). Full-width forms are kept:
 /// they are folded only where values are matched (headers, codes, numbers).
 pub fn clean(s: &str) -> Cell {
-    Cell::new(s.trim())
+    let b = s.as_bytes();
+    // Most cells start and end on a printable ASCII character or a CJK
+    // ideograph (lead byte E4–E9), which no white space character does.
+    let plain_start = |c: u8| (0x21..=0x7E).contains(&c) || (0xE4..=0xE9).contains(&c);
+    let plain = match b {
+        [] => true,
+        [.., last] if (0x21..=0x7E).contains(last) => plain_start(b[0]),
+        [.., lead, _, _] if (0xE4..=0xE9).contains(lead) => plain_start(b[0]),
+        _ => false,
+    };
+    Cell::new(if plain { s } else { s.trim() })
 }
 
 fn read_zip_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, String> {

@@ -52,4 +52,52 @@ fn csv_line_numbers() {
         let lines: Vec<u64> = s[0].rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![1, 2, 3, 5], "{text:?}");
     }
+    let s = read_bytes(b"h1,h2\n\n1,2\r\n\r\n\n3,4", None).unwrap(); // ok: test code, not built into fupin
+    let lines: Vec<u64> = s[0].rows.iter().map(|r| r.line).collect();
+    assert_eq!(lines, vec![1, 3, 6]);
+}
+
+proptest::proptest! {
+    /// The cells are the csv crate's fields, trimmed, on any text.
+    #[test]
+    fn csv_cells_are_the_csv_crates_fields(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec!["a", "中", ",", "\"", "\n", "\r", " ", "\u{3000}", "-1"]),
+            0..60,
+        )
+    ) {
+        let text = format!("h{}", parts.concat());
+        let mut want: Vec<Vec<String>> = Vec::new();
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        for rec in rdr.records() {
+            let rec = rec.unwrap(); // ok: test code, not built into fupin
+            want.push(rec.iter().map(|c| c.trim().to_string()).collect());
+        }
+        let got: Vec<Vec<String>> = read_bytes(text.as_bytes(), None)
+            .unwrap() // ok: test code, not built into fupin
+            .remove(0)
+            .rows
+            .iter()
+            .map(|r| r.strings())
+            .collect();
+        proptest::prop_assert_eq!(got, want);
+    }
+}
+
+#[test]
+fn clean_trims_as_str_trim() {
+    let edges = [
+        "", " ", "\u{3000}", "\u{a0}", "\u{2003}", "\t", "a", "中", "1", "é", "\u{85}", "ー",
+    ];
+    for a in edges {
+        for mid in ["", "x", "张三", " 5 "] {
+            for z in edges {
+                let s = format!("{a}{mid}{z}");
+                assert_eq!(clean(&s).as_str(), s.trim(), "{s:?}");
+            }
+        }
+    }
 }

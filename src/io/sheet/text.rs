@@ -110,85 +110,97 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
 }
 
 fn parse_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<Row>, CsvError> {
-    // `contains` scans with SIMD; the position is wanted only for the message.
-    if let Some(at) = bytes
-        .contains(&0)
-        .then(|| bytes.iter().position(|&b| b == 0))
-        .flatten()
-    {
-        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    // The position is wanted only for the message.
+    if let Some(at) = memchr::memchr(0, bytes) {
+        let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
         return Err(CsvError::Other(format!(
             "the file holds NUL bytes (line {line}); it is not a text CSV file"
         )));
     }
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut rows = Vec::new();
-    let mut rec = csv::ByteRecord::new();
+    // The text is split by csv_core as the csv crate's reader would, without
+    // copying it into a reader's buffer first.
+    let mut rdr = csv_core::ReaderBuilder::new().build();
+    let mut rows = Vec::with_capacity(bytes.len() / 100 + 1);
+    let mut field_bytes = vec![0u8; 4096];
+    let mut ends = vec![0usize; 64];
     let (mut cells_total, mut text_total) = (0u64, 0u64);
-    let (mut counted_to, mut newlines) = (0usize, 0u64);
+    let mut at = 0usize;
     let fail = |m: String| Err(CsvError::Other(m));
     while rows.len() < max_rows {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {
-                // The line a record starts on, counted from its byte offset:
-                // the reader's own line count lags on CRLF files.
-                let mut b = rec
-                    .position()
-                    .map(|p| p.byte() as usize)
-                    .unwrap_or(0)
-                    .min(bytes.len());
-                while b < bytes.len() && (bytes[b] == b'\n' || bytes[b] == b'\r') {
-                    b += 1;
-                }
-                if b > counted_to {
-                    newlines += bytes[counted_to..b].iter().filter(|&&c| c == b'\n').count() as u64;
-                    counted_to = b;
-                }
-                let line = newlines + 1;
-                if rec.len() > MAX_COLS {
-                    return fail(format!(
-                        "line {line} has {} columns, more than the {MAX_COLS} fupin accepts",
-                        rec.len()
-                    ));
-                }
-                // The record's text is valid and every cell starts and ends
-                // on a character: then every cell is valid.
-                let all = std::str::from_utf8(rec.as_slice()).map_err(|_| CsvError::NotUtf8)?;
-                let mut cells = Vec::with_capacity(rec.len());
-                for i in 0..rec.len() {
-                    let text = rec
-                        .range(i)
-                        .and_then(|r| all.get(r))
-                        .ok_or(CsvError::NotUtf8)?;
-                    if let Some((_, n)) = long_cell([text]) {
-                        return fail(format!("line {line}, column {}: {}", i + 1, too_long(n)));
-                    }
-                    cells.push(clean(text));
-                }
-                cells_total += rec.len() as u64;
-                if cells_total > MAX_CELLS {
-                    return fail(format!(
-                        "the file holds more than {MAX_CELLS} cells; split it by village"
-                    ));
-                }
-                text_total += rec.as_slice().len() as u64;
-                if text_total > MAX_TEXT_BYTES {
-                    return fail(too_much_text(line));
-                }
-                rows.push(Row { line, cells });
-            }
-            Err(e) => {
-                let line = e
-                    .position()
-                    .map(|p| p.line())
-                    .unwrap_or(rdr.position().line());
-                return fail(format!("line {line}: the CSV cannot be read ({e})"));
-            }
+        // The reader counts the line feeds it has read.
+        let mut line = rdr.line();
+        let Some((start, n_out, n_ends)) =
+            next_record(&mut rdr, bytes, &mut at, &mut field_bytes, &mut ends)
+        else {
+            break;
+        };
+        // The record starts after the line breaks left before it (the
+        // `\n` of a CRLF, blank lines).
+        for &b in bytes[start..]
+            .iter()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+        {
+            line += (b == b'\n') as u64;
         }
+        if n_ends > MAX_COLS {
+            return fail(format!(
+                "line {line} has {n_ends} columns, more than the {MAX_COLS} fupin accepts"
+            ));
+        }
+        // The record's text is valid and every cell starts and ends on a
+        // character (the separators are ASCII): then every cell is valid.
+        let all =
+            simdutf8::basic::from_utf8(&field_bytes[..n_out]).map_err(|_| CsvError::NotUtf8)?;
+        let mut cells = Vec::with_capacity(n_ends);
+        let mut from = 0;
+        for (i, &end) in ends[..n_ends].iter().enumerate() {
+            let text = all.get(from..end).ok_or(CsvError::NotUtf8)?;
+            from = end;
+            if let Some((_, n)) = long_cell([text]) {
+                return fail(format!("line {line}, column {}: {}", i + 1, too_long(n)));
+            }
+            cells.push(clean(text));
+        }
+        cells_total += n_ends as u64;
+        if cells_total > MAX_CELLS {
+            return fail(format!(
+                "the file holds more than {MAX_CELLS} cells; split it by village"
+            ));
+        }
+        text_total += n_out as u64;
+        if text_total > MAX_TEXT_BYTES {
+            return fail(too_much_text(line));
+        }
+        rows.push(Row { line, cells });
     }
     Ok(rows)
+}
+
+/// The next record of `bytes` from `*at`: where it starts, and how many
+/// bytes of `out` and entries of `ends` its fields fill (the buffers grow
+/// as needed). `None` at the end of the text.
+fn next_record(
+    rdr: &mut csv_core::Reader,
+    bytes: &[u8],
+    at: &mut usize,
+    out: &mut Vec<u8>,
+    ends: &mut Vec<usize>,
+) -> Option<(usize, usize, usize)> {
+    use csv_core::ReadRecordResult as R;
+    let start = *at;
+    let (mut n_out, mut n_ends) = (0, 0);
+    loop {
+        let (res, nin, nout, nend) =
+            rdr.read_record(&bytes[*at..], &mut out[n_out..], &mut ends[n_ends..]);
+        *at += nin;
+        n_out += nout;
+        n_ends += nend;
+        match res {
+            R::InputEmpty => {}
+            R::OutputFull => out.resize(out.len() * 2, 0),
+            R::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+            R::Record => return Some((start, n_out, n_ends)),
+            R::End => return None,
+        }
+    }
 }
