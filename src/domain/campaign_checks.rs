@@ -32,6 +32,8 @@ struct HouseholdAt {
 #[derive(Clone, Copy, Debug)]
 struct IdAt {
     key: u64,
+    /// The order it was read in, campaign-wide.
+    seq: u32,
     household: u32,
     place: u32,
     row: u32,
@@ -75,6 +77,7 @@ impl Part {
             let place = self.place(&r.src);
             self.ids.push(IdAt {
                 key: r.id_key,
+                seq: 0,
                 household: me,
                 place,
                 row: row32(r.src.row),
@@ -216,11 +219,14 @@ impl CampaignChecks {
                 place: hh.place + places,
                 ..hh
             }));
-        self.ids.extend(part.ids.into_iter().map(|id| IdAt {
-            household: id.household + households,
-            place: id.place + places,
-            ..id
-        }));
+        let seq = self.ids.len() as u32;
+        self.ids
+            .extend(part.ids.into_iter().enumerate().map(|(i, id)| IdAt {
+                seq: seq + i as u32,
+                household: id.household + households,
+                place: id.place + places,
+                ..id
+            }));
     }
 
     fn src(&self, place: u32, row: u32) -> Source {
@@ -274,6 +280,9 @@ impl CampaignChecks {
         keyed.par_sort_unstable();
         let mut f = Vec::new();
         for run in keyed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            if run.len() < 2 {
+                continue;
+            }
             let first = &self.households[run[0].2 as usize];
             let ps = self.src(first.place, first.row);
             for &(_, _, i) in &run[1..] {
@@ -303,16 +312,20 @@ impl CampaignChecks {
     /// An ID number seen twice: a finding at each place, naming the other
     /// (the first place, for every later one).
     fn duplicate_ids(&mut self) -> Vec<Finding> {
-        // Stable: the places of a number stay in the order they were read.
-        self.ids.par_sort_by_key(|id| id.key);
+        // The places of a number in the order they were read.
+        self.ids.par_sort_unstable_by_key(|id| (id.key, id.seq));
         let mut f = Vec::new();
         for run in self.ids.chunk_by(|a, b| a.key == b.key) {
-            let first = run[0];
+            let [first, rest @ ..] = run else { continue };
+            if rest.is_empty() {
+                continue;
+            }
+            let first = *first;
             let fh = &self.households[first.household as usize];
             let f_village = &self.names[self.villages[first.household as usize] as usize];
             let first_src = self.src(first.place, first.row);
             let id = text_of_key(first.key);
-            for later in &run[1..] {
+            for later in rest {
                 let hh = &self.households[later.household as usize];
                 let village = &self.names[self.villages[later.household as usize] as usize];
                 let src = self.src(later.place, later.row);
@@ -398,6 +411,7 @@ mod tests {
         for (i, &key) in keys.iter().enumerate() {
             part.ids.push(IdAt {
                 key,
+                seq: 0,
                 household: me,
                 place,
                 row: row + i as u32,

@@ -200,7 +200,42 @@ pub fn lookup(list: &'static [Code], value: &str) -> Option<&'static Code> {
         .find(|c| c.zh == v || c.en == lower || c.aliases.iter().any(|a| *a == v || *a == lower))
 }
 
-type Exact = rustc_hash::FxHashMap<&'static str, &'static Code>;
+/// Values as written, to their codes: those of up to 15 bytes (nearly
+/// all) keyed by their bytes as one integer, so that a look-up compares
+/// integers, not strings.
+#[derive(Default)]
+struct Exact {
+    short: rustc_hash::FxHashMap<u128, &'static Code>,
+    long: rustc_hash::FxHashMap<&'static str, &'static Code>,
+}
+
+impl Exact {
+    /// The bytes and the length of a value of up to 15 bytes.
+    fn short_key(v: &str) -> Option<u128> {
+        let b = v.as_bytes();
+        let mut k = [0u8; 16];
+        k.get_mut(..b.len())
+            .filter(|_| b.len() < 16)?
+            .copy_from_slice(b);
+        k[15] = b.len() as u8;
+        Some(u128::from_le_bytes(k))
+    }
+
+    fn get(&self, v: &str) -> Option<&'static Code> {
+        match Exact::short_key(v) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.long.get(v).copied(),
+        }
+    }
+
+    /// Add a value unless one of the same text is in.
+    fn claim(&mut self, v: &'static str, c: &'static Code) {
+        match Exact::short_key(v) {
+            Some(k) => self.short.entry(k).or_insert(c),
+            None => self.long.entry(v).or_insert(c),
+        };
+    }
+}
 
 /// Every list's values as written, to the code `lookup` gives them: the
 /// Chinese labels first, then each code's English code and aliases that
@@ -216,13 +251,13 @@ fn exact(list: &'static [Code]) -> Option<&'static Exact> {
         .map(|list| {
             let mut m = Exact::default();
             for c in list.iter() {
-                m.entry(c.zh).or_insert(c);
+                m.claim(c.zh, c);
             }
             for c in list.iter() {
                 for v in std::iter::once(&c.en).chain(c.aliases) {
                     let folded = super::text::fold_width(v);
                     if folded.trim().to_ascii_lowercase() == *v {
-                        m.entry(v).or_insert(c);
+                        m.claim(v, c);
                     }
                 }
             }

@@ -43,19 +43,26 @@ pub fn write_household(out: &mut Vec<u8>, rows: &[PersonRow], n_extras: usize) {
     for c in COLUMNS.iter().filter(|c| c.level == Level::Household) {
         carried[c.col.index()] = value_row(rows, head, c.col).get(c.col);
     }
+    // The file and sheet fields, as CSV, of the household's first row.
+    let mut place = Vec::new();
+    csvout::push_field(&mut place, true, &rows[0].src.file);
+    csvout::push_field(&mut place, false, &rows[0].src.sheet);
+    let mut digits = itoa::Buffer::new();
     for p in rows {
-        let src_row = p.src.row.to_string();
-        for (i, cell) in [
-            &*p.src.file,
-            &*p.src.sheet,
-            src_row.as_str(),
+        if std::sync::Arc::ptr_eq(&p.src.file, &rows[0].src.file)
+            && std::sync::Arc::ptr_eq(&p.src.sheet, &rows[0].src.sheet)
+        {
+            out.extend_from_slice(&place);
+        } else {
+            csvout::push_field(out, true, &p.src.file);
+            csvout::push_field(out, false, &p.src.sheet);
+        }
+        for cell in [
+            digits.format(p.src.row),
             p.village_code.as_str(),
             p.id_as_written.as_str(),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            csvout::push_field(out, i == 0, cell);
+        ] {
+            csvout::push_field(out, false, cell);
         }
         for (i, cell) in p.cells.iter().enumerate() {
             let v = if cell.is_empty() {
