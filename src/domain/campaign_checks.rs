@@ -112,20 +112,32 @@ impl Checked {
         mut each: impl FnMut(&[PersonRow]),
     ) -> Checked {
         let mut c = Checked {
-            persons: rows.len(),
             households: Vec::with_capacity(rows.len() / 2 + 1),
             ..Default::default()
         };
         c.part.households.reserve(rows.len() / 2 + 1);
         c.part.ids.reserve(rows.len());
         for mut group in super::register::group_households(rows) {
-            let (hh, f) = checker.household(&mut group);
-            c.findings.extend(f);
-            each(&group);
-            c.part.add(&hh, &group);
+            let hh = c.add(checker, &mut group, &mut each);
             c.households.push(hh);
         }
         c
+    }
+
+    /// Check one household's rows and take in its findings and what the
+    /// campaign-wide checks need of it; `each` sees the checked rows.
+    pub fn add(
+        &mut self,
+        checker: &super::checks::Checker,
+        group: &mut [PersonRow],
+        each: &mut impl FnMut(&[PersonRow]),
+    ) -> Household {
+        let (hh, f) = checker.household(group);
+        self.findings.extend(f);
+        each(group);
+        self.part.add(&hh, group);
+        self.persons += group.len();
+        hh
     }
 
     /// How many households were checked.

@@ -200,25 +200,42 @@ pub fn lookup(list: &'static [Code], value: &str) -> Option<&'static Code> {
         .find(|c| c.zh == v || c.en == lower || c.aliases.iter().any(|a| *a == v || *a == lower))
 }
 
-/// Values as written, to their codes: those of up to 15 bytes (nearly
-/// all) keyed by their bytes as one integer, so that a look-up compares
-/// integers, not strings.
+/// Values as written, to their codes: those of up to 16 bytes (nearly
+/// all) keyed by a few integers read from their bytes, so that a look-up
+/// hashes and compares integers, not strings.
 #[derive(Default)]
 struct Exact {
-    short: rustc_hash::FxHashMap<u128, &'static Code>,
+    short: rustc_hash::FxHashMap<(u64, u64, u8), &'static Code>,
     long: rustc_hash::FxHashMap<&'static str, &'static Code>,
 }
 
 impl Exact {
-    /// The bytes and the length of a value of up to 15 bytes.
-    fn short_key(v: &str) -> Option<u128> {
+    /// A value of up to 16 bytes as integers that, with its length, give
+    /// back every byte (read in two overlapping halves).
+    fn short_key(v: &str) -> Option<(u64, u64, u8)> {
         let b = v.as_bytes();
-        let mut k = [0u8; 16];
-        k.get_mut(..b.len())
-            .filter(|_| b.len() < 16)?
-            .copy_from_slice(b);
-        k[15] = b.len() as u8;
-        Some(u128::from_le_bytes(k))
+        let n = b.len();
+        let u32_at = |i: usize| {
+            b.get(i..i + 4)
+                .and_then(|x| x.try_into().ok())
+                .map(u32::from_le_bytes)
+        };
+        let u64_at = |i: usize| {
+            b.get(i..i + 8)
+                .and_then(|x| x.try_into().ok())
+                .map(u64::from_le_bytes)
+        };
+        let (lo, hi) = match n {
+            0 => (0, 0),
+            1..=3 => (
+                b[0] as u64 | (b[n / 2] as u64) << 8 | (b[n - 1] as u64) << 16,
+                0,
+            ),
+            4..=7 => (u32_at(0)? as u64, u32_at(n - 4)? as u64),
+            8..=16 => (u64_at(0)?, u64_at(n - 8)?),
+            _ => return None,
+        };
+        Some((lo, hi, n as u8))
     }
 
     fn get(&self, v: &str) -> Option<&'static Code> {
@@ -371,5 +388,15 @@ mod tests {
     #[test]
     fn accepted_lists_both_labels() {
         assert_eq!(accepted(HOUSING), "安全/safe, 危房/unsafe");
+    }
+
+    proptest::proptest! {
+        /// Two values of up to 16 bytes have the same key only when equal.
+        #[test]
+        fn short_keys_tell_values_apart(a in "[a中户 ]{0,6}", b in "[a中户 ]{0,6}") {
+            if let (Some(ka), Some(kb)) = (Exact::short_key(&a), Exact::short_key(&b)) {
+                proptest::prop_assert_eq!(ka == kb, a == b);
+            }
+        }
     }
 }

@@ -102,19 +102,12 @@ pub fn group_households(rows: Vec<PersonRow>) -> Vec<Vec<PersonRow>> {
     for row in rows {
         // Rows of a household usually follow each other.
         if let Some(last) = order.last_mut() {
-            let prev = &last[0];
-            if prev.get(Col::HouseholdId) == row.get(Col::HouseholdId)
-                && prev.get(Col::Village) == row.get(Col::Village)
-                && prev.village_code == row.village_code
-            {
+            if written_alike(&last[0], &row) {
                 last.push(row);
                 continue;
             }
         }
-        let key = (
-            village_key(&row),
-            row.cells[Col::HouseholdId.index()].clone(),
-        );
+        let key = household_key(&row);
         match index.get(&key) {
             Some(&i) => order[i].push(row),
             None => {
@@ -124,6 +117,78 @@ pub fn group_households(rows: Vec<PersonRow>) -> Vec<Vec<PersonRow>> {
         }
     }
     order
+}
+
+/// Whether two rows name their village and household in the same words.
+fn written_alike(a: &PersonRow, b: &PersonRow) -> bool {
+    a.get(Col::HouseholdId) == b.get(Col::HouseholdId)
+        && a.get(Col::Village) == b.get(Col::Village)
+        && a.village_code == b.village_code
+}
+
+/// What rows are grouped into households by: village and household number.
+fn household_key(row: &PersonRow) -> (Cell, Cell) {
+    (
+        village_key(row),
+        row.cells[Col::HouseholdId.index()].clone(),
+    )
+}
+
+/// Households formed as rows are read, as [`group_households`] forms them
+/// when the rows of each household follow each other (as they nearly
+/// always do): each household is handed on as soon as the next begins.
+#[derive(Default)]
+pub struct Streak {
+    rows: Vec<PersonRow>,
+    key: Option<(Cell, Cell)>,
+    /// The households handed on.
+    done: rustc_hash::FxHashSet<(Cell, Cell)>,
+}
+
+/// A row of a household whose rows were handed on already: the rows must
+/// be grouped whole, by [`group_households`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct Scattered;
+
+impl Streak {
+    /// Take the next row; `ready` gets the household it ends, if any.
+    pub fn push(
+        &mut self,
+        row: PersonRow,
+        ready: &mut impl FnMut(&mut [PersonRow]),
+    ) -> Result<(), Scattered> {
+        if self
+            .rows
+            .first()
+            .is_some_and(|first| written_alike(first, &row))
+        {
+            self.rows.push(row);
+            return Ok(());
+        }
+        let key = household_key(&row);
+        if self.key.as_ref() == Some(&key) {
+            self.rows.push(row);
+            return Ok(());
+        }
+        if self.done.contains(&key) {
+            return Err(Scattered);
+        }
+        self.finish(ready);
+        self.key = Some(key);
+        self.rows.push(row);
+        Ok(())
+    }
+
+    /// Hand on the household being read.
+    pub fn finish(&mut self, ready: &mut impl FnMut(&mut [PersonRow])) {
+        if !self.rows.is_empty() {
+            ready(&mut self.rows);
+            self.rows.clear();
+        }
+        if let Some(k) = self.key.take() {
+            self.done.insert(k);
+        }
+    }
 }
 
 fn village_key(row: &PersonRow) -> Cell {

@@ -5,7 +5,7 @@ use crate::domain::columns::{Col, N_COLS};
 use crate::domain::finding::Source;
 use crate::domain::register::PersonRow;
 
-use super::sheet::Sheet;
+use super::sheet::{Row, Sheet};
 
 /// How a sheet's columns map to the register.
 #[derive(Clone, Debug)]
@@ -76,20 +76,59 @@ pub fn person_rows(
     village: Option<&str>,
 ) -> Vec<PersonRow> {
     let mut out = Vec::with_capacity(sheet.rows.len().saturating_sub(map.header_row + 1));
-    let file: std::sync::Arc<str> = file.into();
-    let sheet_name: std::sync::Arc<str> = sheet.name.as_str().into();
-    let in_order =
-        map.extras.is_empty() && map.known.iter().enumerate().all(|(i, p)| *p == Some(i));
+    let place = Place::new(file, &sheet.name, map, extra_slots, n_extras, village);
     for row in &mut sheet.rows[map.header_row + 1..] {
+        out.extend(place.person(row));
+    }
+    out
+}
+
+/// Where rows come from and how their cells map to the register: what
+/// turns a sheet's data row into a person row.
+pub struct Place<'a> {
+    file: std::sync::Arc<str>,
+    sheet: std::sync::Arc<str>,
+    map: &'a HeaderMap,
+    extra_slots: &'a [usize],
+    n_extras: usize,
+    village: Option<&'a str>,
+    /// The sheet's columns are the register's.
+    in_order: bool,
+}
+
+impl<'a> Place<'a> {
+    pub fn new(
+        file: &str,
+        sheet: &str,
+        map: &'a HeaderMap,
+        extra_slots: &'a [usize],
+        n_extras: usize,
+        village: Option<&'a str>,
+    ) -> Place<'a> {
+        Place {
+            file: file.into(),
+            sheet: sheet.into(),
+            map,
+            extra_slots,
+            n_extras,
+            village,
+            in_order: map.extras.is_empty()
+                && map.known.iter().enumerate().all(|(i, p)| *p == Some(i)),
+        }
+    }
+
+    /// The person of a data row (its cells are taken); `None` for a blank
+    /// row.
+    pub fn person(&self, row: &mut Row) -> Option<PersonRow> {
         if row.cells.iter().all(|c| c.is_empty()) {
-            continue;
+            return None;
         }
         let src = Source {
-            file: file.clone(),
-            sheet: sheet_name.clone(),
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
             row: row.line,
         };
-        let mut p = if in_order {
+        let mut p = if self.in_order {
             // The sheet's columns are the register's: the row's cells are
             // the person's.
             let mut cells = std::mem::take(&mut row.cells);
@@ -101,7 +140,7 @@ pub fn person_rows(
             }
         } else {
             let mut p = PersonRow::new(src);
-            for (i, pos) in map.known.iter().enumerate() {
+            for (i, pos) in self.map.known.iter().enumerate() {
                 if let Some(pos) = pos {
                     if let Some(v) = row.cells.get_mut(*pos) {
                         p.cells[i] = std::mem::take(v);
@@ -110,28 +149,26 @@ pub fn person_rows(
             }
             p
         };
-        if let Some(v) = village {
+        if let Some(v) = self.village {
             if p.cells[Col::Village.index()].is_empty() {
                 p.cells[Col::Village.index()] = v.into();
             }
         }
-        if n_extras > 0 {
-            p.extras = vec![Default::default(); n_extras];
+        if self.n_extras > 0 {
+            p.extras = vec![Default::default(); self.n_extras];
         }
-        for ((pos, _), slot) in map.extras.iter().zip(extra_slots) {
+        for ((pos, _), slot) in self.map.extras.iter().zip(self.extra_slots) {
             if let (Some(v), Some(dst)) = (row.cells.get_mut(*pos), p.extras.get_mut(*slot)) {
                 *dst = std::mem::take(v);
             }
         }
-        out.push(p);
+        Some(p)
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::sheet::Row;
 
     fn sheet(rows: &[&[&str]]) -> Sheet {
         Sheet {

@@ -9,6 +9,7 @@ pub use crate::domain::register::Cell;
 
 mod guard;
 mod text;
+pub use text::{utf8_records, CsvError, Records};
 
 pub use text::decode;
 use text::read_csv;

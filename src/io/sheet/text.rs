@@ -29,7 +29,7 @@ pub(super) fn read_csv(
     parse_csv(text.as_bytes(), max_rows).map_err(CsvError::message)
 }
 
-enum CsvError {
+pub enum CsvError {
     /// A cell is not UTF-8 text: the file is in another encoding.
     NotUtf8,
     Other(String),
@@ -110,33 +110,63 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
 }
 
 fn parse_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<Row>, CsvError> {
-    // The position is wanted only for the message.
-    if let Some(at) = memchr::memchr(0, bytes) {
-        let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
-        return Err(CsvError::Other(format!(
-            "the file holds NUL bytes (line {line}); it is not a text CSV file"
-        )));
-    }
-    // The text is split by csv_core as the csv crate's reader would, without
-    // copying it into a reader's buffer first.
-    let mut rdr = csv_core::ReaderBuilder::new().build();
-    let mut rows = Vec::with_capacity(bytes.len() / 100 + 1);
-    let mut field_bytes = vec![0u8; 4096];
-    let mut ends = vec![0usize; 64];
-    let (mut cells_total, mut text_total) = (0u64, 0u64);
-    let mut at = 0usize;
-    let fail = |m: String| Err(CsvError::Other(m));
+    let mut records = Records::new(bytes)?;
+    let mut rows = Vec::with_capacity((bytes.len() / 100 + 1).min(max_rows));
     while rows.len() < max_rows {
+        match records.next_row()? {
+            Some(row) => rows.push(row),
+            None => break,
+        }
+    }
+    Ok(rows)
+}
+
+/// The rows of UTF-8 CSV text (without its BOM), one at a time, within
+/// the limits of [`super`]. For a file read as it is checked.
+pub struct Records<'a> {
+    bytes: &'a [u8],
+    rdr: csv_core::Reader,
+    at: usize,
+    field_bytes: Vec<u8>,
+    ends: Vec<usize>,
+    cells_total: u64,
+    text_total: u64,
+}
+
+impl<'a> Records<'a> {
+    /// Refused when the text holds NUL bytes: then it is not text.
+    pub fn new(bytes: &'a [u8]) -> Result<Records<'a>, CsvError> {
+        // The position is wanted only for the message.
+        if let Some(at) = memchr::memchr(0, bytes) {
+            let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
+            return Err(CsvError::Other(format!(
+                "the file holds NUL bytes (line {line}); it is not a text CSV file"
+            )));
+        }
+        // The text is split by csv_core as the csv crate's reader would,
+        // without copying it into a reader's buffer first.
+        Ok(Records {
+            bytes,
+            rdr: csv_core::ReaderBuilder::new().build(),
+            at: 0,
+            field_bytes: vec![0u8; 4096],
+            ends: vec![0usize; 64],
+            cells_total: 0,
+            text_total: 0,
+        })
+    }
+
+    /// The next row, `None` at the end of the text.
+    pub fn next_row(&mut self) -> Result<Option<Row>, CsvError> {
+        let fail = |m: String| Err(CsvError::Other(m));
         // The reader counts the line feeds it has read.
-        let mut line = rdr.line();
-        let Some((start, n_out, n_ends)) =
-            next_record(&mut rdr, bytes, &mut at, &mut field_bytes, &mut ends)
-        else {
-            break;
+        let mut line = self.rdr.line();
+        let Some((start, n_out, n_ends)) = self.next_record() else {
+            return Ok(None);
         };
         // The record starts after the line breaks left before it (the
         // `\n` of a CRLF, blank lines).
-        for &b in bytes[start..]
+        for &b in self.bytes[start..]
             .iter()
             .take_while(|&&b| b == b'\n' || b == b'\r')
         {
@@ -149,11 +179,11 @@ fn parse_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<Row>, CsvError> {
         }
         // The record's text is valid and every cell starts and ends on a
         // character (the separators are ASCII): then every cell is valid.
-        let all =
-            simdutf8::basic::from_utf8(&field_bytes[..n_out]).map_err(|_| CsvError::NotUtf8)?;
+        let all = simdutf8::basic::from_utf8(&self.field_bytes[..n_out])
+            .map_err(|_| CsvError::NotUtf8)?;
         let mut cells = Vec::with_capacity(n_ends);
         let mut from = 0;
-        for (i, &end) in ends[..n_ends].iter().enumerate() {
+        for (i, &end) in self.ends[..n_ends].iter().enumerate() {
             let text = all.get(from..end).ok_or(CsvError::NotUtf8)?;
             from = end;
             if let Some((_, n)) = long_cell([text]) {
@@ -161,46 +191,55 @@ fn parse_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<Row>, CsvError> {
             }
             cells.push(clean(text));
         }
-        cells_total += n_ends as u64;
-        if cells_total > MAX_CELLS {
+        self.cells_total += n_ends as u64;
+        if self.cells_total > MAX_CELLS {
             return fail(format!(
                 "the file holds more than {MAX_CELLS} cells; split it by village"
             ));
         }
-        text_total += n_out as u64;
-        if text_total > MAX_TEXT_BYTES {
+        self.text_total += n_out as u64;
+        if self.text_total > MAX_TEXT_BYTES {
             return fail(too_much_text(line));
         }
-        rows.push(Row { line, cells });
+        Ok(Some(Row { line, cells }))
     }
-    Ok(rows)
-}
 
-/// The next record of `bytes` from `*at`: where it starts, and how many
-/// bytes of `out` and entries of `ends` its fields fill (the buffers grow
-/// as needed). `None` at the end of the text.
-fn next_record(
-    rdr: &mut csv_core::Reader,
-    bytes: &[u8],
-    at: &mut usize,
-    out: &mut Vec<u8>,
-    ends: &mut Vec<usize>,
-) -> Option<(usize, usize, usize)> {
-    use csv_core::ReadRecordResult as R;
-    let start = *at;
-    let (mut n_out, mut n_ends) = (0, 0);
-    loop {
-        let (res, nin, nout, nend) =
-            rdr.read_record(&bytes[*at..], &mut out[n_out..], &mut ends[n_ends..]);
-        *at += nin;
-        n_out += nout;
-        n_ends += nend;
-        match res {
-            R::InputEmpty => {}
-            R::OutputFull => out.resize(out.len() * 2, 0),
-            R::OutputEndsFull => ends.resize(ends.len() * 2, 0),
-            R::Record => return Some((start, n_out, n_ends)),
-            R::End => return None,
+    /// The next record: where it starts, and how many bytes of
+    /// `field_bytes` and entries of `ends` its fields fill (the buffers
+    /// grow as needed). `None` at the end of the text.
+    fn next_record(&mut self) -> Option<(usize, usize, usize)> {
+        use csv_core::ReadRecordResult as R;
+        let start = self.at;
+        let (mut n_out, mut n_ends) = (0, 0);
+        loop {
+            let (res, nin, nout, nend) = self.rdr.read_record(
+                &self.bytes[self.at..],
+                &mut self.field_bytes[n_out..],
+                &mut self.ends[n_ends..],
+            );
+            self.at += nin;
+            n_out += nout;
+            n_ends += nend;
+            match res {
+                R::InputEmpty => {}
+                R::OutputFull => self.field_bytes.resize(self.field_bytes.len() * 2, 0),
+                R::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                R::Record => return Some((start, n_out, n_ends)),
+                R::End => return None,
+            }
         }
     }
+}
+
+/// The rows of a CSV file as they are read, when it is UTF-8 text (with
+/// or without a BOM) that no `--encoding` says is something else; `None`
+/// for any other text, read whole by [`read_csv`] instead.
+pub fn utf8_records(bytes: &[u8], forced: Option<Encoding>) -> Option<Records<'_>> {
+    if forced == Some(Encoding::Gb18030)
+        || bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF")
+    {
+        return None;
+    }
+    Records::new(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()
 }

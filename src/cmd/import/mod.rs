@@ -13,8 +13,10 @@ use super::{check, config, Ctx, Report};
 use crate::domain::campaign_checks::Checked;
 use crate::domain::checks::{CampaignChecks, Checker};
 use crate::domain::finding::Finding;
-use crate::domain::register::PersonRow;
-use crate::io::application::{find_header, missing_columns, normalise_header, person_rows};
+use crate::domain::register::{PersonRow, Streak};
+use crate::io::application::{
+    find_header, missing_columns, normalise_header, person_rows, HeaderMap, Place,
+};
 use crate::io::register;
 use crate::io::sheet::{self, Encoding};
 
@@ -221,15 +223,88 @@ fn read_one(
     // The journal's digest is taken of the bytes imported.
     let read = sheet::file_bytes(path).and_then(|b| {
         let sha = crate::io::journal::sha256_bytes(&b);
-        sheet::read_bytes(&b, enc).map(|s| (s, sha))
-    });
-    match read {
-        Ok((sheets, sha)) => FileResult {
+        if let Some(r) = check_csv_as_read(label, &b, enc, village, extras, checker) {
+            return Ok(FileResult {
+                sha256: Some(sha),
+                ..r
+            });
+        }
+        sheet::read_bytes(&b, enc).map(|s| FileResult {
             sha256: Some(sha),
-            ..check_sheets(label, sheets, village, extras, checker)
-        },
-        Err(e) => refused(label, e),
+            ..check_sheets(label, s, village, extras, checker)
+        })
+    });
+    read.unwrap_or_else(|e| refused(label, e))
+}
+
+/// Check a UTF-8 CSV file household by household as it is read, each
+/// household checked and written while its rows are at hand. `None` when
+/// the file is anything but plain: not UTF-8, no header, a required
+/// column missing, any row refused, or the rows of a household apart;
+/// then [`check_sheets`] reads it whole, with the same results.
+fn check_csv_as_read(
+    label: &str,
+    bytes: &[u8],
+    enc: Option<Encoding>,
+    village: Option<&str>,
+    extras: &[String],
+    checker: &Checker,
+) -> Option<FileResult> {
+    let mut records = sheet::utf8_records(bytes, enc)?;
+    let mut head = sheet::Sheet {
+        name: String::new(),
+        rows: Vec::new(),
+    };
+    while head.rows.len() < sheet::HEADER_ROWS {
+        match records.next_row().ok()? {
+            Some(r) => head.rows.push(r),
+            None => break,
+        }
     }
+    let map = find_header(&head)?;
+    if !missing_columns(&map, village.is_some()).is_empty() {
+        return None;
+    }
+    let slots = extra_slots(&map, extras);
+    let place = Place::new(label, &head.name, &map, &slots, extras.len(), village);
+    let mut out = Vec::with_capacity(bytes.len() * 2);
+    let mut checked = Checked::default();
+    let mut streak = Streak::default();
+    let mut ready = |group: &mut [PersonRow]| {
+        // The register holds the household now: its summary is not kept.
+        checked.add(checker, group, &mut |g: &[PersonRow]| {
+            register::write_household(&mut out, g, extras.len())
+        });
+    };
+    for row in &mut head.rows[map.header_row + 1..] {
+        if let Some(p) = place.person(row) {
+            streak.push(p, &mut ready).ok()?;
+        }
+    }
+    while let Some(mut row) = records.next_row().ok()? {
+        if let Some(p) = place.person(&mut row) {
+            streak.push(p, &mut ready).ok()?;
+        }
+    }
+    streak.finish(&mut ready);
+    Some(FileResult {
+        checked,
+        bytes: out,
+        ..Default::default()
+    })
+}
+
+/// The register position of each of a header's unknown columns.
+fn extra_slots(map: &HeaderMap, extras: &[String]) -> Vec<usize> {
+    map.extras
+        .iter()
+        .map(|(_, l)| {
+            extras
+                .iter()
+                .position(|e| e == &normalise_header(l))
+                .unwrap_or(usize::MAX)
+        })
+        .collect()
 }
 
 /// Check the sheets of one application file: find their headers, group the
@@ -271,16 +346,7 @@ pub fn check_sheets(
             }
             return p;
         }
-        let slots: Vec<usize> = map
-            .extras
-            .iter()
-            .map(|(_, l)| {
-                extras
-                    .iter()
-                    .position(|e| e == &normalise_header(l))
-                    .unwrap_or(usize::MAX)
-            })
-            .collect();
+        let slots = extra_slots(&map, extras);
         let mut sheet_rows = person_rows(label, s, &map, &slots, extras.len(), village);
         rows.append(&mut sheet_rows);
     }
@@ -303,3 +369,6 @@ pub fn check_sheets(
         ..Default::default()
     }
 }
+
+#[cfg(test)]
+mod tests;
