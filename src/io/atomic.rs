@@ -76,7 +76,25 @@ pub struct SyncAhead<W: Write> {
     unsynced: u64,
     every: u64,
     tx: Option<std::sync::mpsc::SyncSender<()>>,
-    syncer: Option<std::thread::JoinHandle<()>>,
+    syncer: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+/// A [`SyncAhead`] writer whose last bytes are being synced in the
+/// background: [`Syncing::wait`] returns once they are on disk.
+pub struct Syncing<W> {
+    inner: W,
+    syncer: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+impl<W> Syncing<W> {
+    /// Wait for the last sync; the writer back.
+    pub fn wait(self) -> std::io::Result<W> {
+        if let Some(h) = self.syncer {
+            h.join()
+                .map_err(|_| std::io::Error::other("the disk sync stopped"))??;
+        }
+        Ok(self.inner)
+    }
 }
 
 impl<W: Write> SyncAhead<W> {
@@ -89,9 +107,10 @@ impl<W: Write> SyncAhead<W> {
                 let (tx, rx) = std::sync::mpsc::sync_channel::<()>(1);
                 let h = std::thread::spawn(move || {
                     for () in rx {
-                        // A failure shows again in the final sync_all.
+                        // A failure shows again in the last sync.
                         let _ = f.sync_data();
                     }
+                    f.sync_all()
                 });
                 (Some(tx), Some(h))
             }
@@ -106,8 +125,9 @@ impl<W: Write> SyncAhead<W> {
         }
     }
 
-    /// Flush, wait for the background sync and hand back the writer.
-    pub fn finish(self) -> std::io::Result<W> {
+    /// Flush, and sync the rest in the background: what is left to do
+    /// meanwhile goes on while the disk catches up.
+    pub fn finish(self) -> std::io::Result<Syncing<W>> {
         let SyncAhead {
             mut inner,
             tx,
@@ -115,11 +135,9 @@ impl<W: Write> SyncAhead<W> {
             ..
         } = self;
         inner.flush()?;
+        // The background thread syncs the whole file once it hears no more.
         drop(tx);
-        if let Some(h) = syncer {
-            let _ = h.join();
-        }
-        Ok(inner)
+        Ok(Syncing { inner, syncer })
     }
 }
 
@@ -180,7 +198,7 @@ mod tests {
             w.write_all(line.as_bytes()).unwrap(); // ok: test code, not built into fupin
             want.extend_from_slice(line.as_bytes());
         }
-        drop(w.finish().unwrap()); // ok: test code, not built into fupin
+        drop(w.finish().unwrap().wait().unwrap()); // ok: test code, not built into fupin
         assert_eq!(std::fs::read(&p).unwrap(), want); // ok: test code, not built into fupin
     }
 }

@@ -27,16 +27,40 @@ pub fn push_field(out: &mut Vec<u8>, first: bool, s: &str) {
     }
     let b = s.as_bytes();
     // Most fields neither look like a formula nor need quotes: copied as
-    // they are. (`,` `"` `\n` `\r` are all below `-`.)
-    let plain = !matches!(b.first(), Some(b'=' | b'+' | b'@' | b'\t' | b'\r' | b'-'))
-        && !b
-            .iter()
-            .any(|&c| c <= b'-' && matches!(c, b',' | b'"' | b'\n' | b'\r'));
+    // they are.
+    let plain =
+        !matches!(b.first(), Some(b'=' | b'+' | b'@' | b'\t' | b'\r' | b'-')) && !needs_quotes(b);
     if plain {
         out.extend_from_slice(b);
     } else {
         push_careful(out, s);
     }
+}
+
+/// Whether a field holds a comma, a quote or a line break: eight bytes at
+/// a time, each word tested for the four bytes at once.
+fn needs_quotes(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether any byte of `w` is zero (exactly: a borrow can only follow a
+    // zero byte).
+    let any_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH != 0;
+    let mut words = b.chunks_exact(8);
+    for chunk in &mut words {
+        if let Ok(a) = <[u8; 8]>::try_from(chunk) {
+            let w = u64::from_le_bytes(a);
+            if [b',', b'"', b'\n', b'\r']
+                .iter()
+                .any(|&c| any_zero(w ^ (ONES * c as u64)))
+            {
+                return true;
+            }
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .any(|&c| matches!(c, b',' | b'"' | b'\n' | b'\r'))
 }
 
 /// A field that may need a leading `'` or quotes.
@@ -151,6 +175,16 @@ mod tests {
             w.write_record(fields.iter().map(|f| neutralise(f).into_owned()))
                 .unwrap(); // ok: test code, not built into fupin
             proptest::prop_assert_eq!(ours, w.into_inner().unwrap()); // ok: test code, not built into fupin
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn needs_quotes_finds_every_special_byte(b in proptest::collection::vec(proptest::num::u8::ANY, 0..40)) {
+            proptest::prop_assert_eq!(
+                needs_quotes(&b),
+                b.iter().any(|&c| matches!(c, b',' | b'"' | b'\n' | b'\r'))
+            );
         }
     }
 

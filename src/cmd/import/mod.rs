@@ -19,6 +19,7 @@ use crate::io::application::{
 };
 use crate::io::register;
 use crate::io::sheet::{self, Encoding};
+use crate::pipeline::Pool;
 
 /// What one file gave: the checked households, not their rows (those are
 /// already written, as `bytes`).
@@ -114,7 +115,7 @@ pub fn run(
     let tmp = tempfile::Builder::new()
         .prefix(".fupin-")
         .tempfile_in(ensure(&out)?)?;
-    {
+    let syncing = {
         // 790 MB for a million households: written to disk as it grows.
         let file = tmp.as_file();
         let mut w = crate::io::atomic::SyncAhead::new(
@@ -134,10 +135,18 @@ pub fn run(
             .zip(&names)
             .zip(whole.iter_mut().map(Option::take));
         let mut paths = files.iter();
+        let reading = Reading {
+            enc,
+            village,
+            extras: &extras,
+            checker: &checker,
+            inputs: Pool::new(),
+            outputs: Pool::new(),
+        };
         crate::pipeline::ordered(
             rayon::current_num_threads(),
             jobs.map(Ok::<_, anyhow::Error>),
-            |((p, label), cached)| read_one(p, label, enc, village, &extras, &checker, cached),
+            |((p, label), cached)| reading.read_one(p, label, cached),
             |mut r| {
                 if let (Some(p), Some(sha)) = (paths.next(), r.sha256.take()) {
                     hashed.insert(p.clone(), sha);
@@ -150,12 +159,15 @@ pub fn run(
                 n_households += r.checked.n_households();
                 std::mem::take(&mut r.checked).into_campaign(&mut global, &mut findings, |_| {});
                 std::io::Write::write_all(&mut w, &r.bytes)?;
+                reading.outputs.give(r.bytes);
                 Ok(())
             },
         )?;
-        w.finish()?;
-    }
+        w.finish()?
+    };
+    // The campaign-wide checks finish while the register's end is synced.
     findings.extend(global.finish(&roster));
+    drop(syncing.wait()?);
     let mut report = Report {
         inputs: files.clone(),
         hashed,
@@ -208,90 +220,92 @@ fn ensure(dir: &Path) -> Result<&Path> {
     Ok(dir)
 }
 
-fn read_one(
-    path: &Path,
-    label: &str,
-    enc: Option<Encoding>,
-    village: Option<&str>,
-    extras: &[String],
-    checker: &Checker,
-    cached: Option<Vec<sheet::Sheet>>,
-) -> FileResult {
-    if let Some(sheets) = cached {
-        return check_sheets(label, sheets, village, extras, checker);
-    }
-    // The journal's digest is taken of the bytes imported.
-    let read = sheet::file_bytes(path).and_then(|b| {
-        let sha = crate::io::journal::sha256_bytes(&b);
-        if let Some(r) = check_csv_as_read(label, &b, enc, village, extras, checker) {
-            return Ok(FileResult {
-                sha256: Some(sha),
-                ..r
-            });
-        }
-        sheet::read_bytes(&b, enc).map(|s| FileResult {
-            sha256: Some(sha),
-            ..check_sheets(label, s, village, extras, checker)
-        })
-    });
-    read.unwrap_or_else(|e| refused(label, e))
+/// What every file is read and checked with.
+pub struct Reading<'a> {
+    pub enc: Option<Encoding>,
+    pub village: Option<&'a str>,
+    pub extras: &'a [String],
+    pub checker: &'a Checker<'a>,
+    /// Buffers for files' bytes.
+    pub inputs: Pool<Vec<u8>>,
+    /// Buffers for files' register rows, handed back once written.
+    pub outputs: Pool<Vec<u8>>,
 }
 
-/// Check a UTF-8 CSV file household by household as it is read, each
-/// household checked and written while its rows are at hand. `None` when
-/// the file is anything but plain: not UTF-8, no header, a required
-/// column missing, any row refused, or the rows of a household apart;
-/// then [`check_sheets`] reads it whole, with the same results.
-fn check_csv_as_read(
-    label: &str,
-    bytes: &[u8],
-    enc: Option<Encoding>,
-    village: Option<&str>,
-    extras: &[String],
-    checker: &Checker,
-) -> Option<FileResult> {
-    let mut records = sheet::utf8_records(bytes, enc)?;
-    let mut head = sheet::Sheet {
-        name: String::new(),
-        rows: Vec::new(),
-    };
-    while head.rows.len() < sheet::HEADER_ROWS {
-        match records.next_row().ok()? {
-            Some(r) => head.rows.push(r),
-            None => break,
+impl Reading<'_> {
+    fn read_one(&self, path: &Path, label: &str, cached: Option<Vec<sheet::Sheet>>) -> FileResult {
+        let (village, extras, checker) = (self.village, self.extras, self.checker);
+        if let Some(sheets) = cached {
+            return check_sheets(label, sheets, village, extras, checker);
         }
-    }
-    let map = find_header(&head)?;
-    if !missing_columns(&map, village.is_some()).is_empty() {
-        return None;
-    }
-    let slots = extra_slots(&map, extras);
-    let place = Place::new(label, &head.name, &map, &slots, extras.len(), village);
-    let mut out = Vec::with_capacity(bytes.len() * 2);
-    let mut checked = Checked::default();
-    let mut streak = Streak::default();
-    let mut ready = |group: &mut [PersonRow]| {
-        // The register holds the household now: its summary is not kept.
-        checked.add(checker, group, &mut |g: &[PersonRow]| {
-            register::write_household(&mut out, g, extras.len())
+        let mut b = self.inputs.take();
+        // The journal's digest is taken of the bytes imported.
+        let read = sheet::file_bytes_into(path, &mut b).and_then(|()| {
+            let sha = Some(crate::io::journal::sha256_bytes(&b));
+            if let Some(r) = self.check_csv_as_read(label, &b) {
+                return Ok(FileResult { sha256: sha, ..r });
+            }
+            sheet::read_bytes(&b, self.enc).map(|s| FileResult {
+                sha256: sha,
+                ..check_sheets(label, s, village, extras, checker)
+            })
         });
-    };
-    for row in &mut head.rows[map.header_row + 1..] {
-        if let Some(p) = place.person(row) {
-            streak.push(p, &mut ready).ok()?;
-        }
+        self.inputs.give(b);
+        read.unwrap_or_else(|e| refused(label, e))
     }
-    while let Some(mut row) = records.next_row().ok()? {
-        if let Some(p) = place.person(&mut row) {
-            streak.push(p, &mut ready).ok()?;
+
+    /// Check a UTF-8 CSV file household by household as it is read, each
+    /// household checked and written while its rows are at hand. `None`
+    /// when the file is anything but plain: not UTF-8, no header, a
+    /// required column missing, any row refused, or the rows of a
+    /// household apart; then [`check_sheets`] reads it whole, with the
+    /// same results.
+    fn check_csv_as_read(&self, label: &str, bytes: &[u8]) -> Option<FileResult> {
+        let (village, extras, checker) = (self.village, self.extras, self.checker);
+        let mut records = sheet::utf8_records(bytes, self.enc)?;
+        let mut head = sheet::Sheet {
+            name: String::new(),
+            rows: Vec::new(),
+        };
+        while head.rows.len() < sheet::HEADER_ROWS {
+            match records.next_row().ok()? {
+                Some(r) => head.rows.push(r),
+                None => break,
+            }
         }
+        let map = find_header(&head)?;
+        if !missing_columns(&map, village.is_some()).is_empty() {
+            return None;
+        }
+        let slots = extra_slots(&map, extras);
+        let place = Place::new(label, &head.name, &map, &slots, extras.len(), village);
+        let mut out = self.outputs.take();
+        crate::pipeline::make_room(&mut out, bytes.len() * 2);
+        let mut checked = Checked::default();
+        let mut streak = Streak::default();
+        let mut ready = |group: &mut [PersonRow]| {
+            // The register holds the household now: its summary is not kept.
+            checked.add(checker, group, &mut |g: &[PersonRow]| {
+                register::write_household(&mut out, g, extras.len())
+            });
+        };
+        for row in &mut head.rows[map.header_row + 1..] {
+            if let Some(p) = place.person(row) {
+                streak.push(p, &mut ready).ok()?;
+            }
+        }
+        while let Some(mut row) = records.next_row().ok()? {
+            if let Some(p) = place.person(&mut row) {
+                streak.push(p, &mut ready).ok()?;
+            }
+        }
+        streak.finish(&mut ready);
+        Some(FileResult {
+            checked,
+            bytes: out,
+            ..Default::default()
+        })
     }
-    streak.finish(&mut ready);
-    Some(FileResult {
-        checked,
-        bytes: out,
-        ..Default::default()
-    })
 }
 
 /// The register position of each of a header's unknown columns.

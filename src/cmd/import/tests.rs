@@ -26,6 +26,17 @@ fn line(village: &str, household: u32, member: u32, odd: bool) -> String {
 
 const HEADER: &str = "\u{feff}村,户编号,姓名,与户主关系,身份证号,性别,健康状况,在校生状况,劳动能力,家庭人口,家庭年纯收入,人均纯收入,住房,致贫原因,贫困户属性,财政供养人员,拥有车辆,城镇商品房,经营企业,联系电话\n";
 
+fn reading<'a>(checker: &'a Checker<'a>) -> Reading<'a> {
+    Reading {
+        enc: None,
+        village: None,
+        extras: &[],
+        checker,
+        inputs: Pool::new(),
+        outputs: Pool::new(),
+    }
+}
+
 /// Register bytes and findings.
 type Read = (Vec<u8>, Vec<Finding>);
 
@@ -34,7 +45,8 @@ fn both(text: &str) -> (Option<Read>, Read) {
     let c = Campaign::default();
     let r = roster();
     let checker = Checker::new(&c, &r, &[]);
-    let as_read = check_csv_as_read("a.csv", text.as_bytes(), None, None, &[], &checker)
+    let as_read = reading(&checker)
+        .check_csv_as_read("a.csv", text.as_bytes())
         .map(|r| (r.bytes, r.checked.findings));
     let sheets = sheet::read_bytes(text.as_bytes(), None).unwrap(); // ok: test code, not built into fupin
     let whole = check_sheets("a.csv", sheets, None, &[], &checker);
@@ -104,5 +116,7 @@ fn not_utf8_text_is_read_whole() {
     let c = Campaign::default();
     let r = roster();
     let checker = Checker::new(&c, &r, &[]);
-    assert!(check_csv_as_read("a.csv", &text, None, None, &[], &checker).is_none());
+    assert!(reading(&checker)
+        .check_csv_as_read("a.csv", &text)
+        .is_none());
 }
