@@ -13,53 +13,6 @@ use std::collections::BTreeMap;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 
-/// Buffers handed back by the consumer for the workers to fill again: a
-/// buffer of a large file is then allocated once, not once per file (fresh
-/// memory costs the system more to hand out than the work done in it).
-pub struct Pool<T> {
-    free: Mutex<Vec<T>>,
-}
-
-impl<T: Default> Pool<T> {
-    pub fn new() -> Pool<T> {
-        Pool {
-            free: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// A buffer given back earlier, or a new one.
-    pub fn take(&self) -> T {
-        self.free
-            .lock()
-            .ok()
-            .and_then(|mut f| f.pop())
-            .unwrap_or_default()
-    }
-
-    /// Give a buffer back, to be taken again.
-    pub fn give(&self, t: T) {
-        if let Ok(mut f) = self.free.lock() {
-            f.push(t);
-        }
-    }
-}
-
-/// Empty a pooled buffer and make room for `n` bytes. A buffer too small
-/// is replaced, not grown (growing copies what it held), by one of the
-/// next power of two: buffers of files of all sizes soon fit any.
-pub fn make_room(buf: &mut Vec<u8>, n: usize) {
-    buf.clear();
-    if buf.capacity() < n {
-        *buf = Vec::with_capacity(n.next_power_of_two());
-    }
-}
-
-impl<T: Default> Default for Pool<T> {
-    fn default() -> Pool<T> {
-        Pool::new()
-    }
-}
-
 /// Run `work` on every item of `source` on `threads` threads (at least one)
 /// and give the results to `consume` in the source's order. The first error
 /// of the source or of `consume` stops the pipeline and is returned.

@@ -166,14 +166,24 @@ impl Checked {
 #[derive(Default)]
 pub struct CampaignChecks {
     places: Vec<Place>,
-    households: Vec<HouseholdAt>,
+    households: Vec<Taken>,
     ids: Vec<IdAt>,
     /// Village names: the roster's, then names not in the roster.
     names: Vec<Arc<str>>,
     unknown: FxHashMap<Cell, u32>,
-    /// Index in `names` of each household's village.
-    villages: Vec<u32>,
     villages_seen: Vec<bool>,
+}
+
+/// A household taken in, compactly: a million are held at once.
+struct Taken {
+    /// Index in `names` of its village.
+    village: u32,
+    /// The roster index its number must be unique in, when its village is
+    /// a roster village with a code; else `u32::MAX`.
+    keyed: u32,
+    household: Cell,
+    place: u32,
+    row: u32,
 }
 
 impl CampaignChecks {
@@ -194,7 +204,6 @@ impl CampaignChecks {
     pub fn reserve(&mut self, persons: usize) {
         self.ids.reserve(persons);
         self.households.reserve(persons / 3);
-        self.villages.reserve(persons / 3);
     }
 
     /// The index in `names` of a household's village name.
@@ -222,15 +231,19 @@ impl CampaignChecks {
         let places = self.places.len() as u32;
         let households = self.households.len() as u32;
         self.places.extend(part.places);
-        for hh in &part.households {
-            let v = self.village(hh);
-            self.villages.push(v);
-        }
-        self.households
-            .extend(part.households.into_iter().map(|hh| HouseholdAt {
+        for hh in part.households {
+            let village = self.village(&hh);
+            self.households.push(Taken {
+                village,
+                keyed: match (hh.coded, hh.village) {
+                    (true, Some(v)) => v,
+                    _ => u32::MAX,
+                },
+                household: hh.household,
                 place: hh.place + places,
-                ..hh
-            }));
+                row: hh.row,
+            });
+        }
         let seq = self.ids.len() as u32;
         self.ids
             .extend(part.ids.into_iter().enumerate().map(|(i, id)| IdAt {
@@ -284,10 +297,8 @@ impl CampaignChecks {
             .households
             .iter()
             .enumerate()
-            .filter_map(|(i, hh)| match (hh.coded, hh.village) {
-                (true, Some(v)) => Some((v, hh.household.as_str(), i as u32)),
-                _ => None,
-            })
+            .filter(|(_, hh)| hh.keyed != u32::MAX)
+            .map(|(i, hh)| (hh.keyed, hh.household.as_str(), i as u32))
             .collect();
         keyed.par_sort_unstable();
         let mut f = Vec::new();
@@ -299,7 +310,7 @@ impl CampaignChecks {
             let ps = self.src(first.place, first.row);
             for &(_, _, i) in &run[1..] {
                 let hh = &self.households[i as usize];
-                let name = &self.names[self.villages[i as usize] as usize];
+                let name = &self.names[hh.village as usize];
                 f.push(
                     Finding::error(
                         "household_duplicate",
@@ -334,12 +345,12 @@ impl CampaignChecks {
             }
             let first = *first;
             let fh = &self.households[first.household as usize];
-            let f_village = &self.names[self.villages[first.household as usize] as usize];
+            let f_village = &self.names[fh.village as usize];
             let first_src = self.src(first.place, first.row);
             let id = text_of_key(first.key);
             for later in rest {
                 let hh = &self.households[later.household as usize];
-                let village = &self.names[self.villages[later.household as usize] as usize];
+                let village = &self.names[hh.village as usize];
                 let src = self.src(later.place, later.row);
                 f.push(
                     Finding::error(

@@ -37,30 +37,11 @@ pub fn push_field(out: &mut Vec<u8>, first: bool, s: &str) {
     }
 }
 
-/// Whether a field holds a comma, a quote or a line break: eight bytes at
-/// a time, each word tested for the four bytes at once.
+/// Whether a field holds a comma, a quote or a line break.
 fn needs_quotes(b: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Whether any byte of `w` is zero (exactly: a borrow can only follow a
-    // zero byte).
-    let any_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH != 0;
-    let mut words = b.chunks_exact(8);
-    for chunk in &mut words {
-        if let Ok(a) = <[u8; 8]>::try_from(chunk) {
-            let w = u64::from_le_bytes(a);
-            if [b',', b'"', b'\n', b'\r']
-                .iter()
-                .any(|&c| any_zero(w ^ (ONES * c as u64)))
-            {
-                return true;
-            }
-        }
-    }
-    words
-        .remainder()
-        .iter()
-        .any(|&c| matches!(c, b',' | b'"' | b'\n' | b'\r'))
+    // `,` `"` `\n` `\r` are all below `-`.
+    b.iter()
+        .any(|&c| c <= b'-' && matches!(c, b',' | b'"' | b'\n' | b'\r'))
 }
 
 /// A field that may need a leading `'` or quotes.

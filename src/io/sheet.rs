@@ -102,37 +102,16 @@ pub fn read_file(path: &Path, encoding: Option<Encoding>) -> Result<Vec<Sheet>, 
 
 /// The bytes of a sheet file, refused beyond [`MAX_FILE_BYTES`].
 pub fn file_bytes(path: &Path) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    file_bytes_into(path, &mut bytes)?;
-    Ok(bytes)
-}
-
-/// [`file_bytes`] into a buffer (emptied first), to use one buffer for
-/// many files.
-pub fn file_bytes_into(path: &Path, bytes: &mut Vec<u8>) -> Result<(), String> {
-    use std::io::Read;
-    let cannot = |e: std::io::Error| format!("cannot read the file: {e}");
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let len = file.metadata().map_err(cannot)?.len();
-    if len > MAX_FILE_BYTES {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
             "the file is {} MB, more than the {} MB fupin accepts for one sheet file; split it by village",
-            len / 1_048_576,
+            meta.len() / 1_048_576,
             MAX_FILE_BYTES / 1_048_576
         ));
     }
-    crate::pipeline::make_room(bytes, len as usize + 1);
-    // A file that grows while it is read is still held to the limit.
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(bytes)
-        .map_err(cannot)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is more than the {} MB fupin accepts for one sheet file; split it by village",
-            MAX_FILE_BYTES / 1_048_576
-        ));
-    }
-    Ok(())
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    Ok(bytes)
 }
 
 /// Read just enough of a file to see its header rows: the first rows of a

@@ -19,7 +19,6 @@ use crate::io::application::{
 };
 use crate::io::register;
 use crate::io::sheet::{self, Encoding};
-use crate::pipeline::Pool;
 
 /// What one file gave: the checked households, not their rows (those are
 /// already written, as `bytes`).
@@ -140,8 +139,6 @@ pub fn run(
             village,
             extras: &extras,
             checker: &checker,
-            inputs: Pool::new(),
-            outputs: Pool::new(),
         };
         crate::pipeline::ordered(
             rayon::current_num_threads(),
@@ -159,7 +156,6 @@ pub fn run(
                 n_households += r.checked.n_households();
                 std::mem::take(&mut r.checked).into_campaign(&mut global, &mut findings, |_| {});
                 std::io::Write::write_all(&mut w, &r.bytes)?;
-                reading.outputs.give(r.bytes);
                 Ok(())
             },
         )?;
@@ -226,10 +222,6 @@ pub struct Reading<'a> {
     pub village: Option<&'a str>,
     pub extras: &'a [String],
     pub checker: &'a Checker<'a>,
-    /// Buffers for files' bytes.
-    pub inputs: Pool<Vec<u8>>,
-    /// Buffers for files' register rows, handed back once written.
-    pub outputs: Pool<Vec<u8>>,
 }
 
 impl Reading<'_> {
@@ -238,9 +230,8 @@ impl Reading<'_> {
         if let Some(sheets) = cached {
             return check_sheets(label, sheets, village, extras, checker);
         }
-        let mut b = self.inputs.take();
         // The journal's digest is taken of the bytes imported.
-        let read = sheet::file_bytes_into(path, &mut b).and_then(|()| {
+        let read = sheet::file_bytes(path).and_then(|b| {
             let sha = Some(crate::io::journal::sha256_bytes(&b));
             if let Some(r) = self.check_csv_as_read(label, &b) {
                 return Ok(FileResult { sha256: sha, ..r });
@@ -250,7 +241,6 @@ impl Reading<'_> {
                 ..check_sheets(label, s, village, extras, checker)
             })
         });
-        self.inputs.give(b);
         read.unwrap_or_else(|e| refused(label, e))
     }
 
@@ -279,8 +269,7 @@ impl Reading<'_> {
         }
         let slots = extra_slots(&map, extras);
         let place = Place::new(label, &head.name, &map, &slots, extras.len(), village);
-        let mut out = self.outputs.take();
-        crate::pipeline::make_room(&mut out, bytes.len() * 2);
+        let mut out = Vec::with_capacity(bytes.len() * 2);
         let mut checked = Checked::default();
         let mut streak = Streak::default();
         let mut ready = |group: &mut [PersonRow]| {

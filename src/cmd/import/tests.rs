@@ -32,8 +32,6 @@ fn reading<'a>(checker: &'a Checker<'a>) -> Reading<'a> {
         village: None,
         extras: &[],
         checker,
-        inputs: Pool::new(),
-        outputs: Pool::new(),
     }
 }
 
