@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use std::sync::OnceLock;
 
-use crate::cmd::import::{check_sheets, extra_columns};
+use crate::cmd::import::{check_sheets, extra_columns, Reading};
 use crate::domain::campaign::Campaign;
 use crate::domain::checks::{CampaignChecks, Checker};
 use crate::domain::idnum;
@@ -55,6 +55,35 @@ pub fn import(data: &[u8]) -> Result<Vec<u8>, String> {
     r.checked.into_campaign(&mut global, &mut findings, |_| {});
     let _ = global.finish(roster);
     Ok(r.bytes)
+}
+
+/// `csv_import`, second oracle: whether the bytes, checked as they are
+/// read (household by household, as `fupin import` reads a plain UTF-8
+/// CSV file), give the register rows and findings they give read whole.
+/// `true` as well when they cannot be checked as read.
+pub fn import_as_read_agrees(data: &[u8]) -> bool {
+    let campaign = Campaign::default();
+    let Ok(roster) = roster() else { return false };
+    let Ok(sheets) = read_bytes(data, None) else {
+        return true;
+    };
+    let mut extras: Vec<String> = Vec::new();
+    extra_columns(&sheets, &mut extras);
+    let checker = Checker::new(&campaign, roster, &extras);
+    let village = (data.len() % 2 == 1).then_some("双河村");
+    let reading = Reading {
+        enc: None,
+        village,
+        extras: &extras,
+        checker: &checker,
+    };
+    let Some(as_read) = reading.check_csv_as_read("fuzz.csv", data) else {
+        return true;
+    };
+    let whole = check_sheets("fuzz.csv", sheets, village, &extras, &checker);
+    whole.problem.is_none()
+        && as_read.bytes == whole.bytes
+        && as_read.checked.findings == whole.checked.findings
 }
 
 /// `workbook_import`: the bytes as a workbook, kept when they carry a zip

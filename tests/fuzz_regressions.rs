@@ -19,6 +19,10 @@ fn check_import(data: &[u8]) -> Result<Vec<u8>, String> {
     if let Err(e) = &r {
         assert!(!e.is_empty(), "an error without a message");
     }
+    assert!(
+        fupin::fuzzing::import_as_read_agrees(data),
+        "checked as read, the file gives other register rows or findings than read whole"
+    );
     r
 }
 

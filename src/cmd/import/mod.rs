@@ -250,7 +250,7 @@ impl Reading<'_> {
     /// required column missing, any row refused, or the rows of a
     /// household apart; then [`check_sheets`] reads it whole, with the
     /// same results.
-    fn check_csv_as_read(&self, label: &str, bytes: &[u8]) -> Option<FileResult> {
+    pub fn check_csv_as_read(&self, label: &str, bytes: &[u8]) -> Option<FileResult> {
         let (village, extras, checker) = (self.village, self.extras, self.checker);
         let mut records = sheet::utf8_records(bytes, self.enc)?;
         let mut head = sheet::Sheet {
