@@ -190,15 +190,15 @@ fn rows<'a>(
         let h = &l.household;
         let pool = match (scope, list.pools.get(l.pool)) {
             (Scope::Town, Some(p)) => p.name.clone(),
-            (Scope::Village, Some(_)) => h.village_code.clone(),
+            (Scope::Village, Some(_)) => h.village_code.to_string(),
             _ => String::new(),
         };
         let _ = roster;
         vec![
-            h.village_code.clone(),
-            h.village_name.clone(),
-            h.household_id.clone(),
-            h.head_name.clone(),
+            h.village_code.to_string(),
+            h.village_name.to_string(),
+            h.household_id.to_string(),
+            h.head_name.to_string(),
             h.size.to_string(),
             l.net_income.map(|f| f.plain()).unwrap_or_default(),
             if l.net_income.is_none() {

@@ -12,7 +12,7 @@ use super::columns::{Col, Level, COLUMNS, N_COLS};
 use super::finding::Finding;
 use super::idnum::{self, Sex};
 use super::money::{parse_money, Fen};
-use super::register::{Deprivations, Household, PersonRow};
+use super::register::{Cell, Deprivations, Household, PersonRow};
 use super::roster::Roster;
 
 pub use super::campaign_checks::CampaignChecks;
@@ -76,7 +76,7 @@ impl<'a> Checker<'a> {
     pub fn household(&self, rows: &mut [PersonRow]) -> (Household, Vec<Finding>) {
         let mut f: Vec<Finding> = Vec::new();
         let mut hh = Household {
-            household_id: rows[0].get(Col::HouseholdId).to_string(),
+            household_id: rows[0].get(Col::HouseholdId).into(),
             size: rows.len() as u32,
             src: rows[0].src.clone(),
             ..Default::default()
@@ -157,7 +157,7 @@ impl<'a> Checker<'a> {
             .filter(|&i| en(&coded[i], Col::Relation) == Some("head"))
             .collect();
         match heads.len() {
-            1 => hh.head_name = rows[heads[0]].get(Col::Name).to_string(),
+            1 => hh.head_name = rows[heads[0]].get(Col::Name).into(),
             0 => f.push(at(
                 Finding::error(
                     "no_head",
@@ -171,7 +171,7 @@ impl<'a> Checker<'a> {
                 Col::Relation,
             )),
             n => {
-                hh.head_name = rows[heads[0]].get(Col::Name).to_string();
+                hh.head_name = rows[heads[0]].get(Col::Name).into();
                 let lines: Vec<String> =
                     heads.iter().map(|&i| rows[i].src.row.to_string()).collect();
                 f.push(at(
@@ -199,7 +199,7 @@ impl<'a> Checker<'a> {
     }
 
     fn resolve_village(&self, rows: &mut [PersonRow], hh: &mut Household, f: &mut Vec<Finding>) {
-        let cell = rows[0].get(Col::Village).to_string();
+        let cell: Cell = rows[0].get(Col::Village).into();
         let key = if rows[0].village_code.is_empty() {
             cell.trim()
         } else {
@@ -212,8 +212,8 @@ impl<'a> Checker<'a> {
         match found {
             Some((i, v)) => {
                 hh.village = Some(i);
-                hh.village_code = v.code.clone();
-                hh.village_name = v.name.clone();
+                hh.village_code = v.code.as_str().into();
+                hh.village_name = v.name.as_str().into();
                 for r in rows.iter_mut() {
                     r.village_code = v.code.as_str().into();
                 }
@@ -244,7 +244,7 @@ impl<'a> Checker<'a> {
         &self,
         row: &mut PersonRow,
         f: &mut Vec<Finding>,
-        ctx: &(String, String),
+        ctx: &(Cell, Cell),
     ) -> Option<idnum::IdNumber> {
         let cell = row.cells[Col::IdNumber.index()].clone();
         if cell.is_empty() {
@@ -301,7 +301,7 @@ impl<'a> Checker<'a> {
         rows: &[PersonRow],
         head: usize,
         f: &mut Vec<Finding>,
-        ctx: &(String, String),
+        ctx: &(Cell, Cell),
     ) {
         for spec in COLUMNS.iter().filter(|s| s.level == Level::Household) {
             let vr = value_row(rows, head, spec.col);
@@ -331,7 +331,7 @@ impl<'a> Checker<'a> {
         head: usize,
         hh: &mut Household,
         f: &mut Vec<Finding>,
-        ctx: &(String, String),
+        ctx: &(Cell, Cell),
     ) {
         let at = |col: Col| value_row(rows, head, col);
         let loc = |x: Finding, col: Col| {
@@ -422,7 +422,7 @@ impl<'a> Checker<'a> {
         sexes: &[Option<Sex>],
         ages: &[Option<i32>],
         f: &mut Vec<Finding>,
-        ctx: &(String, String),
+        ctx: &(Cell, Cell),
     ) {
         let head_sex = sexes.get(head).copied().flatten();
         for (i, row) in rows.iter().enumerate() {

@@ -76,11 +76,11 @@ impl Deprivations {
 pub struct Household {
     /// Index of the village in the roster, when it is in the roster.
     pub village: Option<usize>,
-    pub village_code: String,
+    pub village_code: Cell,
     /// The village as the clerk knows it: the roster name, or the cell.
-    pub village_name: String,
-    pub household_id: String,
-    pub head_name: String,
+    pub village_name: Cell,
+    pub household_id: Cell,
+    pub head_name: Cell,
     /// Persons listed.
     pub size: u32,
     /// Annual net income (the basis), when it could be read.

@@ -232,7 +232,7 @@ fn candidate(line: &Line, near_band: bool, net: Fen) -> Candidate {
         size: line.household.size,
         deprivations: line.household.deprivations.count(),
         village_order: line.household.village.unwrap_or(usize::MAX),
-        household_id: line.household.household_id.clone(),
+        household_id: line.household.household_id.to_string(),
     }
 }
 

@@ -229,10 +229,13 @@ mod tests {
         let names = ["甲村", "乙村", "丙村"];
         Household {
             village,
-            village_code: village.map(|v| format!("10{}", v + 1)).unwrap_or_default(),
-            village_name: village.map_or("外村", |v| names[v]).to_string(),
-            household_id: id.to_string(),
-            head_name: name.to_string(),
+            village_code: village
+                .map(|v| format!("10{}", v + 1))
+                .unwrap_or_default()
+                .into(),
+            village_name: village.map_or("外村", |v| names[v]).into(),
+            household_id: id.into(),
+            head_name: name.into(),
             size,
             net_income: Some(Fen::from_yuan(net)),
             ..Default::default()
