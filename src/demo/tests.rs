@@ -75,8 +75,8 @@ fn applications(dir: &Path) -> Vec<Row> {
     files.sort();
     let mut rows = Vec::new();
     for f in files {
-        let grid = if f.extension().unwrap() == "xlsx" {
-            // ok: test code, not built into fupin
+        let ext = f.extension().unwrap(); // ok: test code, not built into fupin
+        let grid = if ext == "xlsx" {
             read_xlsx(&f)
         } else {
             read_csv(&f)

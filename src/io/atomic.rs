@@ -182,8 +182,8 @@ mod tests {
                 0o644
             );
         }
-        assert_eq!(std::fs::read_dir(d.path().join("sub")).unwrap().count(), 1);
-        // ok: test code, not built into fupin
+        let entries = std::fs::read_dir(d.path().join("sub")).unwrap(); // ok: test code, not built into fupin
+        assert_eq!(entries.count(), 1);
     }
 
     #[test]
