@@ -14,8 +14,8 @@ use crate::domain::money::{cmp_per_capita, parse_money};
 use crate::domain::roster::{Roster, EXAMPLE_CSV};
 use crate::io::sheet::read_bytes;
 
-/// The villages of the example roster.
-fn roster() -> Result<&'static Roster, String> {
+/// The villages of the example roster (the one `init` writes).
+pub fn roster() -> Result<&'static Roster, String> {
     static R: OnceLock<Result<Roster, String>> = OnceLock::new();
     R.get_or_init(|| roster_of(EXAMPLE_CSV.as_bytes()))
         .as_ref()

@@ -339,47 +339,52 @@ impl CampaignChecks {
         self.ids.par_sort_unstable_by_key(|id| (id.key, id.seq));
         let mut f = Vec::new();
         for run in self.ids.chunk_by(|a, b| a.key == b.key) {
-            let [first, rest @ ..] = run else { continue };
-            if rest.is_empty() {
-                continue;
-            }
-            let first = *first;
+            let (first, rest) = match run {
+                [first, rest @ ..] if !rest.is_empty() => (first, rest),
+                _ => continue,
+            };
             let fh = &self.households[first.household as usize];
-            let f_village = &self.names[fh.village as usize];
             let first_src = self.src(first.place, first.row);
+            let there = (
+                &first_src,
+                &*self.names[fh.village as usize],
+                fh.household.as_str(),
+            );
             let id = text_of_key(first.key);
             for later in rest {
                 let hh = &self.households[later.household as usize];
-                let village = &self.names[hh.village as usize];
                 let src = self.src(later.place, later.row);
-                f.push(
-                    Finding::error(
-                        "id_duplicate",
-                        format!(
-                            "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
-                            first_src.file, sheet_part(&first_src.sheet), first.row, f_village, fh.household
-                        ),
-                    )
-                    .at(&src)
-                    .column(Col::IdNumber.zh())
-                    .household(village, &hh.household),
+                let here = (
+                    &src,
+                    &*self.names[hh.village as usize],
+                    hh.household.as_str(),
                 );
-                f.push(
-                    Finding::error(
-                        "id_duplicate",
-                        format!(
-                            "ID number {id} appears twice: here and in {}{} row {} (village {}, household {})",
-                            src.file, sheet_part(&src.sheet), later.row, village, hh.household
-                        ),
-                    )
-                    .at(&first_src)
-                    .column(Col::IdNumber.zh())
-                    .household(f_village, &fh.household),
-                );
+                f.push(id_twice(&id, here, there));
+                f.push(id_twice(&id, there, here));
             }
         }
         f
     }
+}
+
+/// A place of an ID number: where, and the village and household there.
+type IdPlace<'a> = (&'a Source, &'a str, &'a str);
+
+/// The finding at `here` for an ID number also at `there`.
+fn id_twice(id: &str, here: IdPlace, there: IdPlace) -> Finding {
+    let (src, village, household) = there;
+    Finding::error(
+        "id_duplicate",
+        format!(
+            "ID number {id} appears twice: here and in {}{} row {} (village {village}, household {household})",
+            src.file,
+            sheet_part(&src.sheet),
+            src.row
+        ),
+    )
+    .at(here.0)
+    .column(Col::IdNumber.zh())
+    .household(here.1, here.2)
 }
 
 fn sheet_part(sheet: &str) -> String {
@@ -393,20 +398,9 @@ fn sheet_part(sheet: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::roster::Village;
 
     fn roster() -> Roster {
-        let v = |code: &str, name: &str| Village {
-            code: code.into(),
-            name: name.into(),
-            population: 100,
-            households: 30,
-            key: false,
-            representatives: None,
-        };
-        Roster {
-            villages: vec![v("001", "双河村"), v("002", "石桥村"), v("003", "柳林村")],
-        }
+        Roster::of(&[("001", "双河村"), ("002", "石桥村"), ("003", "柳林村")])
     }
 
     /// A household of village `v` (roster index) with members' ID keys,

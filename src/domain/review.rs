@@ -260,20 +260,10 @@ fn label(src: &Source) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::roster::{Roster, Village};
+    use crate::domain::roster::Roster;
 
     fn roster() -> Roster {
-        let v = |code: &str, name: &str| Village {
-            code: code.into(),
-            name: name.into(),
-            population: 500,
-            households: 100,
-            key: false,
-            representatives: None,
-        };
-        Roster {
-            villages: vec![v("101", "甲村"), v("102", "乙村")],
-        }
+        Roster::of(&[("101", "甲村"), ("102", "乙村")])
     }
 
     fn key(v: &str, h: &str) -> Key {

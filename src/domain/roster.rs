@@ -123,6 +123,24 @@ impl Roster {
         Ok(Roster { villages })
     }
 
+    /// A roster of these (code, name) villages, for tests.
+    #[cfg(test)]
+    pub fn of(villages: &[(&str, &str)]) -> Roster {
+        Roster {
+            villages: villages
+                .iter()
+                .map(|(code, name)| Village {
+                    code: code.to_string(),
+                    name: name.to_string(),
+                    population: 500,
+                    households: 100,
+                    key: false,
+                    representatives: None,
+                })
+                .collect(),
+        }
+    }
+
     /// The village a cell names, by code or by name.
     pub fn find(&self, cell: &str) -> Option<(usize, &Village)> {
         let c = cell.trim();

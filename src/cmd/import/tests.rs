@@ -2,13 +2,6 @@
 
 use super::*;
 use crate::domain::campaign::Campaign;
-use crate::domain::roster::{Roster, EXAMPLE_CSV};
-
-fn roster() -> Roster {
-    let sheets = sheet::read_bytes(EXAMPLE_CSV.as_bytes(), None).unwrap(); // ok: test code, not built into fupin
-    let rows: Vec<Vec<String>> = sheets[0].rows.iter().map(|r| r.strings()).collect();
-    Roster::from_rows(&rows[0], &rows[1..]).unwrap() // ok: test code, not built into fupin
-}
 
 /// A person line: village, household, relation and a few values that the
 /// checks find fault with now and then.
@@ -41,8 +34,8 @@ type Read = (Vec<u8>, Vec<Finding>);
 /// Both ways of reading: (as read, whole).
 fn both(text: &str) -> (Option<Read>, Read) {
     let c = Campaign::default();
-    let r = roster();
-    let checker = Checker::new(&c, &r, &[]);
+    let r = crate::fuzzing::roster().unwrap(); // ok: test code, not built into fupin
+    let checker = Checker::new(&c, r, &[]);
     let as_read = reading(&checker)
         .check_csv_as_read("a.csv", text.as_bytes())
         .map(|r| (r.bytes, r.checked.findings));
@@ -112,8 +105,8 @@ fn not_utf8_text_is_read_whole() {
     let utf8 = format!("{HEADER}{}", line("双河村", 1, 0, false));
     let (text, _, _) = encoding_rs::GB18030.encode(&utf8);
     let c = Campaign::default();
-    let r = roster();
-    let checker = Checker::new(&c, &r, &[]);
+    let r = crate::fuzzing::roster().unwrap(); // ok: test code, not built into fupin
+    let checker = Checker::new(&c, r, &[]);
     assert!(reading(&checker)
         .check_csv_as_read("a.csv", &text)
         .is_none());

@@ -15,11 +15,7 @@ pub(super) fn read_csv(
     forced: Option<Encoding>,
     max_rows: usize,
 ) -> Result<Vec<Row>, String> {
-    if forced != Some(Encoding::Gb18030)
-        && !bytes.starts_with(b"\xFF\xFE")
-        && !bytes.starts_with(b"\xFE\xFF")
-    {
-        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(body) = maybe_utf8(bytes, forced) {
         match parse_csv(body, max_rows) {
             Err(CsvError::NotUtf8) => {}
             other => return other.map_err(CsvError::message),
@@ -235,11 +231,14 @@ impl<'a> Records<'a> {
 /// or without a BOM) that no `--encoding` says is something else; `None`
 /// for any other text, read whole by [`read_csv`] instead.
 pub fn utf8_records(bytes: &[u8], forced: Option<Encoding>) -> Option<Records<'_>> {
-    if forced == Some(Encoding::Gb18030)
+    Records::new(maybe_utf8(bytes, forced)?).ok()
+}
+
+/// The text after a UTF-8 BOM, if any, unless the file is marked UTF-16 or
+/// `--encoding` names GB18030: what is worth reading as UTF-8 first.
+fn maybe_utf8(bytes: &[u8], forced: Option<Encoding>) -> Option<&[u8]> {
+    let other = forced == Some(Encoding::Gb18030)
         || bytes.starts_with(b"\xFF\xFE")
-        || bytes.starts_with(b"\xFE\xFF")
-    {
-        return None;
-    }
-    Records::new(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()
+        || bytes.starts_with(b"\xFE\xFF");
+    (!other).then(|| bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
 }

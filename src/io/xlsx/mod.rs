@@ -5,6 +5,8 @@ pub mod common;
 pub mod findings;
 pub mod notice;
 pub mod primary;
+#[cfg(test)]
+pub(crate) mod read_back;
 pub mod registration;
 pub mod summary;
 pub mod template;

@@ -202,7 +202,8 @@ mod tests {
     use crate::domain::money::Fen;
     use crate::domain::register::{Deprivations, Household};
     use crate::domain::screen::screen;
-    use calamine::{open_workbook_auto, Data, Reader};
+    use crate::io::xlsx::read_back::rows;
+    use calamine::{open_workbook_auto, Reader};
     use std::collections::HashMap;
 
     fn campaign(extra: &str) -> Campaign {
@@ -271,20 +272,6 @@ mod tests {
             invalid,
             &Default::default(),
         )
-    }
-
-    fn cell(d: &Data) -> String {
-        match d {
-            Data::Empty => String::new(),
-            Data::Float(x) if x.fract() == 0.0 => format!("{}", *x as i64),
-            other => other.to_string(),
-        }
-    }
-
-    fn rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
-        let mut wb = open_workbook_auto(path).unwrap(); // ok: test code, not built into fupin
-        let range = wb.worksheet_range(sheet).unwrap(); // ok: test code, not built into fupin
-        range.rows().map(|r| r.iter().map(cell).collect()).collect()
     }
 
     fn sheet_names(path: &Path) -> Vec<String> {

@@ -1,5 +1,6 @@
 use super::*;
-use calamine::{open_workbook_auto, Data, Reader};
+use crate::io::xlsx::read_back::rows;
+use calamine::{open_workbook_auto, Reader};
 
 fn campaign(lang: &str) -> Campaign {
     Campaign::from_toml(&format!(
@@ -28,20 +29,6 @@ fn f(
         household: hh.into(),
         message: msg.into(),
     }
-}
-
-fn cell(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::Float(x) if x.fract() == 0.0 => format!("{}", *x as i64),
-        other => other.to_string(),
-    }
-}
-
-fn rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
-    let mut wb = open_workbook_auto(path).unwrap(); // ok: test code, not built into fupin
-    let range = wb.worksheet_range(sheet).unwrap(); // ok: test code, not built into fupin
-    range.rows().map(|r| r.iter().map(cell).collect()).collect()
 }
 
 #[test]
