@@ -47,6 +47,7 @@ pub fn write_household(out: &mut Vec<u8>, rows: &[PersonRow], n_extras: usize) {
     let mut place = Vec::new();
     csvout::push_field(&mut place, true, &rows[0].src.file);
     csvout::push_field(&mut place, false, &rows[0].src.sheet);
+    let mut fields: Vec<&str> = Vec::with_capacity(LEAD.len() + N_COLS + n_extras);
     let mut digits = itoa::Buffer::new();
     for p in rows {
         if std::sync::Arc::ptr_eq(&p.src.file, &rows[0].src.file)
@@ -57,28 +58,20 @@ pub fn write_household(out: &mut Vec<u8>, rows: &[PersonRow], n_extras: usize) {
             csvout::push_field(out, true, &p.src.file);
             csvout::push_field(out, false, &p.src.sheet);
         }
-        for cell in [
-            digits.format(p.src.row),
-            p.village_code.as_str(),
-            p.id_as_written.as_str(),
-        ] {
-            csvout::push_field(out, false, cell);
-        }
-        for (i, cell) in p.cells.iter().enumerate() {
-            let v = if cell.is_empty() {
+        // A row number needs neither quotes nor a leading `'`.
+        out.push(b',');
+        out.extend_from_slice(digits.format(p.src.row).as_bytes());
+        fields.clear();
+        fields.extend([p.village_code.as_str(), p.id_as_written.as_str()]);
+        fields.extend(p.cells.iter().enumerate().map(|(i, cell)| {
+            if cell.is_empty() {
                 carried[i]
             } else {
                 cell.as_str()
-            };
-            csvout::push_field(out, false, v);
-        }
-        for i in 0..n_extras {
-            csvout::push_field(
-                out,
-                false,
-                p.extras.get(i).map(|s| s.as_str()).unwrap_or(""),
-            );
-        }
+            }
+        }));
+        fields.extend((0..n_extras).map(|i| p.extras.get(i).map(|s| s.as_str()).unwrap_or("")));
+        csvout::push_fields(out, &fields);
         out.push(b'\n');
     }
 }

@@ -58,7 +58,9 @@ fn csv_line_numbers() {
 }
 
 proptest::proptest! {
-    /// The cells are the csv crate's fields, trimmed, on any text.
+    /// The cells are the csv crate's fields, trimmed, on any text; each row
+    /// on the line of its first character (the csv crate's record starts
+    /// before the blank lines above it).
     #[test]
     fn csv_cells_are_the_csv_crates_fields(
         parts in proptest::collection::vec(
@@ -67,21 +69,27 @@ proptest::proptest! {
         )
     ) {
         let text = format!("h{}", parts.concat());
-        let mut want: Vec<Vec<String>> = Vec::new();
+        let mut want: Vec<(u64, Vec<String>)> = Vec::new();
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .from_reader(text.as_bytes());
         for rec in rdr.records() {
             let rec = rec.unwrap(); // ok: test code, not built into fupin
-            want.push(rec.iter().map(|c| c.trim().to_string()).collect());
+            let at = rec.position().map_or(0, |p| p.byte() as usize);
+            let first = at + text.as_bytes()[at..]
+                .iter()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .count();
+            let line = 1 + text.as_bytes()[..first].iter().filter(|&&b| b == b'\n').count() as u64;
+            want.push((line, rec.iter().map(|c| c.trim().to_string()).collect()));
         }
-        let got: Vec<Vec<String>> = read_bytes(text.as_bytes(), None)
+        let got: Vec<(u64, Vec<String>)> = read_bytes(text.as_bytes(), None)
             .unwrap() // ok: test code, not built into fupin
             .remove(0)
             .rows
             .iter()
-            .map(|r| r.strings())
+            .map(|r| (r.line, r.strings()))
             .collect();
         proptest::prop_assert_eq!(got, want);
     }

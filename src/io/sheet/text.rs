@@ -123,6 +123,8 @@ pub struct Records<'a> {
     bytes: &'a [u8],
     rdr: csv_core::Reader,
     at: usize,
+    /// Line feeds in `bytes[..at]`.
+    breaks: u64,
     field_bytes: Vec<u8>,
     ends: Vec<usize>,
     cells_total: u64,
@@ -139,12 +141,13 @@ impl<'a> Records<'a> {
                 "the file holds NUL bytes (line {line}); it is not a text CSV file"
             )));
         }
-        // The text is split by csv_core as the csv crate's reader would,
-        // without copying it into a reader's buffer first.
+        // The text is split as the csv crate's reader would, without
+        // copying it into a reader's buffer first.
         Ok(Records {
             bytes,
             rdr: csv_core::ReaderBuilder::new().build(),
             at: 0,
+            breaks: 0,
             field_bytes: vec![0u8; 4096],
             ends: vec![0usize; 64],
             cells_total: 0,
@@ -155,37 +158,74 @@ impl<'a> Records<'a> {
     /// The next row, `None` at the end of the text.
     pub fn next_row(&mut self) -> Result<Option<Row>, CsvError> {
         let fail = |m: String| Err(CsvError::Other(m));
-        // The reader counts the line feeds it has read.
-        let mut line = self.rdr.line();
-        let Some((start, n_out, n_ends)) = self.next_record() else {
-            return Ok(None);
-        };
-        // The record starts after the line breaks left before it (the
-        // `\n` of a CRLF, blank lines).
-        for &b in self.bytes[start..]
+        // Line breaks before the record (the `\n` of a CRLF, blank lines)
+        // are passed over, as the csv crate does.
+        let rest = &self.bytes[self.at..];
+        let skip = rest
             .iter()
             .take_while(|&&b| b == b'\n' || b == b'\r')
-        {
-            line += (b == b'\n') as u64;
+            .count();
+        self.breaks += memchr::memchr_iter(b'\n', &rest[..skip]).count() as u64;
+        self.at += skip;
+        let line = self.breaks + 1;
+        let rest = &self.bytes[self.at..];
+        if rest.is_empty() {
+            return Ok(None);
         }
+        // A record without quotes ends at the first line break and its
+        // fields are what lies between commas: split here, in place. A
+        // record with quotes is split by csv_core.
+        let end = memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
+        let record = &rest[..end];
+        let mut cells = Vec::with_capacity(32);
+        // The record's text is valid and every cell starts and ends on a
+        // character (the separators are ASCII): then every cell is valid.
+        let mut push = |text: Option<&str>| {
+            let text = text.ok_or(CsvError::NotUtf8)?;
+            if let Some((_, n)) = long_cell([text]) {
+                return Err(CsvError::Other(format!(
+                    "line {line}, column {}: {}",
+                    cells.len() + 1,
+                    too_long(n)
+                )));
+            }
+            cells.push(clean(text));
+            Ok(())
+        };
+        let (n_ends, n_out) = if memchr::memchr(b'"', record).is_none() {
+            self.at += end;
+            let n_ends = record.iter().filter(|&&b| b == b',').count() + 1;
+            if n_ends <= MAX_COLS {
+                let all = simdutf8::basic::from_utf8(record).map_err(|_| CsvError::NotUtf8)?;
+                let mut from = 0;
+                for (i, &b) in record.iter().enumerate() {
+                    if b == b',' {
+                        push(all.get(from..i))?;
+                        from = i + 1;
+                    }
+                }
+                push(all.get(from..))?;
+            }
+            (n_ends, record.len() + 1 - n_ends)
+        } else {
+            let Some((n_out, n_ends)) = self.next_record() else {
+                return Ok(None);
+            };
+            if n_ends <= MAX_COLS {
+                let all = simdutf8::basic::from_utf8(&self.field_bytes[..n_out])
+                    .map_err(|_| CsvError::NotUtf8)?;
+                let mut from = 0;
+                for &end in &self.ends[..n_ends] {
+                    push(all.get(from..end))?;
+                    from = end;
+                }
+            }
+            (n_ends, n_out)
+        };
         if n_ends > MAX_COLS {
             return fail(format!(
                 "line {line} has {n_ends} columns, more than the {MAX_COLS} fupin accepts"
             ));
-        }
-        // The record's text is valid and every cell starts and ends on a
-        // character (the separators are ASCII): then every cell is valid.
-        let all = simdutf8::basic::from_utf8(&self.field_bytes[..n_out])
-            .map_err(|_| CsvError::NotUtf8)?;
-        let mut cells = Vec::with_capacity(n_ends);
-        let mut from = 0;
-        for (i, &end) in self.ends[..n_ends].iter().enumerate() {
-            let text = all.get(from..end).ok_or(CsvError::NotUtf8)?;
-            from = end;
-            if let Some((_, n)) = long_cell([text]) {
-                return fail(format!("line {line}, column {}: {}", i + 1, too_long(n)));
-            }
-            cells.push(clean(text));
         }
         self.cells_total += n_ends as u64;
         if self.cells_total > MAX_CELLS {
@@ -200,12 +240,11 @@ impl<'a> Records<'a> {
         Ok(Some(Row { line, cells }))
     }
 
-    /// The next record: where it starts, and how many bytes of
-    /// `field_bytes` and entries of `ends` its fields fill (the buffers
-    /// grow as needed). `None` at the end of the text.
-    fn next_record(&mut self) -> Option<(usize, usize, usize)> {
+    /// The next record, split by csv_core: how many bytes of `field_bytes`
+    /// and entries of `ends` its fields fill (the buffers grow as needed).
+    /// `None` at the end of the text.
+    fn next_record(&mut self) -> Option<(usize, usize)> {
         use csv_core::ReadRecordResult as R;
-        let start = self.at;
         let (mut n_out, mut n_ends) = (0, 0);
         loop {
             let (res, nin, nout, nend) = self.rdr.read_record(
@@ -213,6 +252,8 @@ impl<'a> Records<'a> {
                 &mut self.field_bytes[n_out..],
                 &mut self.ends[n_ends..],
             );
+            self.breaks +=
+                memchr::memchr_iter(b'\n', &self.bytes[self.at..self.at + nin]).count() as u64;
             self.at += nin;
             n_out += nout;
             n_ends += nend;
@@ -220,7 +261,7 @@ impl<'a> Records<'a> {
                 R::InputEmpty => {}
                 R::OutputFull => self.field_bytes.resize(self.field_bytes.len() * 2, 0),
                 R::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
-                R::Record => return Some((start, n_out, n_ends)),
+                R::Record => return Some((n_out, n_ends)),
                 R::End => return None,
             }
         }
