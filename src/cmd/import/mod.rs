@@ -116,10 +116,10 @@ pub fn run(
         .tempfile_in(ensure(&out)?)?;
     let syncing = {
         // 790 MB for a million households: written to disk as it grows.
-        let file = tmp.as_file();
+        let file = tmp.as_file().try_clone()?;
         let mut w = crate::io::atomic::SyncAhead::new(
             std::io::BufWriter::with_capacity(1 << 20, file),
-            file,
+            tmp.as_file(),
             64 << 20,
         );
         std::io::Write::write_all(&mut w, b"\xEF\xBB\xBF")?;
@@ -161,9 +161,27 @@ pub fn run(
         )?;
         w.finish()?
     };
-    // The campaign-wide checks finish while the register's end is synced.
-    findings.extend(global.finish(&roster));
-    drop(syncing.wait()?);
+    // The register is complete: unless a file was refused it replaces the
+    // old one (waiting for the disk) while the campaign-wide checks finish.
+    let keep = problems.is_empty();
+    let (global_findings, stored) = std::thread::scope(|scope| {
+        let storing = scope.spawn(|| -> Result<bool> {
+            drop(syncing.wait()?);
+            if keep {
+                crate::io::atomic::readable(tmp.path())?;
+                tmp.as_file().sync_all()?;
+                tmp.persist(&register_path).map_err(|e| e.error)?;
+            }
+            Ok(keep)
+        });
+        let found = global.finish(&roster);
+        let stored = storing
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("writing the register stopped")));
+        (found, stored)
+    });
+    findings.extend(global_findings);
+    let stored = stored?;
     let mut report = Report {
         inputs: files.clone(),
         hashed,
@@ -190,10 +208,7 @@ pub fn run(
             ));
         }
         findings.extend(problems);
-    } else {
-        crate::io::atomic::readable(tmp.path())?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(&register_path).map_err(|e| e.error)?;
+    } else if stored {
         report.outputs.push(register_path);
     }
     let counts = check::finish(ctx, &campaign, &mut findings, &mut report)?;
