@@ -43,19 +43,50 @@ pub fn push_field(out: &mut Vec<u8>, first: bool, s: &str) {
 /// look like a formula) is written again field by field.
 pub fn push_fields(out: &mut Vec<u8>, fields: &[&str]) {
     let start = out.len();
-    out.reserve(fields.iter().map(|f| f.len() + 1).sum());
+    let len: usize = fields.iter().map(|f| f.len() + 1).sum();
+    // Room for the fields and 16 bytes more, so that each short field is
+    // copied in pieces of a fixed size.
+    out.resize(start + len + 16, 0);
     let mut careful = false;
+    let mut at = start;
     for f in fields {
         let b = f.as_bytes();
         careful |= matches!(b.first(), Some(b'=' | b'+' | b'@' | b'\t' | b'\r' | b'-'));
-        out.push(b',');
-        out.extend_from_slice(b);
+        out[at] = b',';
+        copy_short(&mut out[at + 1..], b);
+        at += 1 + b.len();
     }
+    out.truncate(at);
     if careful || specials(&out[start..]) != fields.len() {
         out.truncate(start);
         for f in fields {
             push_field(out, false, f);
         }
+    }
+}
+
+/// Copy `src` to the start of `dst`, which has 16 bytes more room: a
+/// field of up to 16 bytes as two overlapping pieces of a fixed size, not
+/// by a call to copy memory.
+#[inline]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    match n {
+        0 => {}
+        1..=3 => {
+            dst[0] = src[0];
+            dst[n / 2] = src[n / 2];
+            dst[n - 1] = src[n - 1];
+        }
+        4..=7 => {
+            dst[..4].copy_from_slice(&src[..4]);
+            dst[n - 4..n].copy_from_slice(&src[n - 4..]);
+        }
+        8..=16 => {
+            dst[..8].copy_from_slice(&src[..8]);
+            dst[n - 8..n].copy_from_slice(&src[n - 8..]);
+        }
+        _ => dst[..n].copy_from_slice(src),
     }
 }
 

@@ -121,7 +121,9 @@ fn parse_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<Row>, CsvError> {
 /// the limits of [`super`]. For a file read as it is checked.
 pub struct Records<'a> {
     bytes: &'a [u8],
-    rdr: csv_core::Reader,
+    /// Built for the first record with quotes (building it takes longer
+    /// than splitting a small file without).
+    rdr: Option<csv_core::Reader>,
     at: usize,
     /// Line feeds in `bytes[..at]`.
     breaks: u64,
@@ -145,7 +147,7 @@ impl<'a> Records<'a> {
         // copying it into a reader's buffer first.
         Ok(Records {
             bytes,
-            rdr: csv_core::ReaderBuilder::new().build(),
+            rdr: None,
             at: 0,
             breaks: 0,
             field_bytes: vec![0u8; 4096],
@@ -246,8 +248,11 @@ impl<'a> Records<'a> {
     fn next_record(&mut self) -> Option<(usize, usize)> {
         use csv_core::ReadRecordResult as R;
         let (mut n_out, mut n_ends) = (0, 0);
+        let rdr = self
+            .rdr
+            .get_or_insert_with(|| csv_core::ReaderBuilder::new().build());
         loop {
-            let (res, nin, nout, nend) = self.rdr.read_record(
+            let (res, nin, nout, nend) = rdr.read_record(
                 &self.bytes[self.at..],
                 &mut self.field_bytes[n_out..],
                 &mut self.ends[n_ends..],
