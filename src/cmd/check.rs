@@ -66,7 +66,7 @@ pub fn validate_register(
     crate::pipeline::ordered(
         rayon::current_num_threads(),
         files,
-        |raw| -> Result<Checked> { Ok(Checked::check(&checker, raw.rows()?, |_| {})) },
+        |raw| -> Result<Checked> { Ok(Checked::check(&checker, raw.rows()?, |_, _| {})) },
         |checked| {
             checked?.into_campaign(&mut global, &mut findings, |hh| {
                 each(hh);

@@ -109,7 +109,7 @@ impl Checked {
     pub fn check(
         checker: &super::checks::Checker,
         rows: Vec<PersonRow>,
-        mut each: impl FnMut(&[PersonRow]),
+        mut each: impl FnMut(&[PersonRow], &Household),
     ) -> Checked {
         let mut c = Checked {
             households: Vec::with_capacity(rows.len() / 2 + 1),
@@ -130,11 +130,11 @@ impl Checked {
         &mut self,
         checker: &super::checks::Checker,
         group: &mut [PersonRow],
-        each: &mut impl FnMut(&[PersonRow]),
+        each: &mut impl FnMut(&[PersonRow], &Household),
     ) -> Household {
         let (hh, f) = checker.household(group);
         self.findings.extend(f);
-        each(group);
+        each(group, &hh);
         self.part.add(&hh, group);
         self.persons += group.len();
         hh

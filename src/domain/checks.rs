@@ -189,11 +189,12 @@ impl<'a> Checker<'a> {
             }
         }
         let head = heads.first().copied().unwrap_or(0);
+        hh.head = head;
         self.household_cells(rows, head, &mut f, &ctx);
         self.size_and_income(rows, head, &mut hh, &mut f, &ctx);
         self.plausibility(rows, head, &coded, &sexes, &ages, &mut f, &ctx);
         hh.deprivations = deprivations(&coded);
-        hh.flags = self.flags_of(rows);
+        hh.flags = self.flags_of(rows, &coded);
         hh.error = f.iter().find(|x| x.is_error()).map(|x| x.message.clone());
         (hh, f)
     }
@@ -474,13 +475,17 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The exclusion flags answered yes on any row of the household.
-    fn flags_of(&self, rows: &[PersonRow]) -> Vec<String> {
+    /// The exclusion flags answered yes on any row of the household. A
+    /// yes/no column's values were looked up already (`coded`).
+    fn flags_of(&self, rows: &[PersonRow], coded: &[Coded]) -> Vec<String> {
         self.flags
             .iter()
             .filter(|(_, r)| {
-                rows.iter().any(|row| {
+                rows.iter().zip(coded).any(|(row, coded)| {
                     let v = match r {
+                        FlagRef::Known(c) if codes::list_for(*c).is_some_and(|l| std::ptr::eq(l, codes::YES_NO)) => {
+                            return en(coded, *c) == Some("yes");
+                        }
                         FlagRef::Known(c) => row.get(*c),
                         FlagRef::Extra(i) => row.extras.get(*i).map(|s| s.as_str()).unwrap_or(""),
                         FlagRef::Absent => "",

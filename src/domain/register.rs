@@ -81,6 +81,9 @@ pub struct Household {
     pub village_name: Cell,
     pub household_id: Cell,
     pub head_name: Cell,
+    /// Which of the household's rows is its head's (the first head's when
+    /// it has two, the first row when it has none).
+    pub head: usize,
     /// Persons listed.
     pub size: u32,
     /// Annual net income (the basis), when it could be read.

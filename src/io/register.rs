@@ -5,7 +5,6 @@ use anyhow::{bail, Context, Result};
 use std::path::Path;
 
 use crate::domain::checks::value_row;
-use crate::domain::codes;
 use crate::domain::columns::{Col, Level, COLUMNS, N_COLS};
 use crate::domain::finding::Source;
 use crate::domain::register::{Cell, PersonRow};
@@ -31,14 +30,9 @@ pub fn header(extras: &[String]) -> Vec<String> {
 }
 
 /// Append a household's persons to CSV text, each household-level cell
-/// left blank on a member's row carried from the row that holds the value.
-pub fn write_household(out: &mut Vec<u8>, rows: &[PersonRow], n_extras: usize) {
-    let head = rows
-        .iter()
-        .position(|r| {
-            codes::lookup(codes::RELATION, r.get(Col::Relation)).is_some_and(|c| c.en == "head")
-        })
-        .unwrap_or(0);
+/// left blank on a member's row carried from the row that holds the value
+/// (the head's, `rows[head]`, when it holds it).
+pub fn write_household(out: &mut Vec<u8>, rows: &[PersonRow], head: usize, n_extras: usize) {
     let mut carried = [""; N_COLS];
     for c in COLUMNS.iter().filter(|c| c.level == Level::Household) {
         carried[c.col.index()] = value_row(rows, head, c.col).get(c.col);

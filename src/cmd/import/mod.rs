@@ -13,7 +13,7 @@ use super::{check, config, Ctx, Report};
 use crate::domain::campaign_checks::Checked;
 use crate::domain::checks::{CampaignChecks, Checker};
 use crate::domain::finding::Finding;
-use crate::domain::register::{PersonRow, Streak};
+use crate::domain::register::{Household, PersonRow, Streak};
 use crate::io::application::{
     find_header, missing_columns, normalise_header, person_rows, HeaderMap, Place,
 };
@@ -289,8 +289,8 @@ impl Reading<'_> {
         let mut streak = Streak::default();
         let mut ready = |group: &mut [PersonRow]| {
             // The register holds the household now: its summary is not kept.
-            checked.add(checker, group, &mut |g: &[PersonRow]| {
-                register::write_household(&mut out, g, extras.len())
+            checked.add(checker, group, &mut |g: &[PersonRow], hh: &Household| {
+                register::write_household(&mut out, g, hh.head, extras.len())
             });
         };
         for row in &mut head.rows[map.header_row + 1..] {
@@ -376,8 +376,8 @@ pub fn check_sheets(
         });
     }
     let mut bytes = Vec::with_capacity(rows.len() * 240);
-    let mut checked = Checked::check(checker, rows, |group| {
-        register::write_household(&mut bytes, group, extras.len())
+    let mut checked = Checked::check(checker, rows, |group, hh| {
+        register::write_household(&mut bytes, group, hh.head, extras.len())
     });
     // The register holds them now: freed here, on the thread that made them.
     checked.households = Vec::new();
