@@ -2,7 +2,8 @@
 //! run as fupin itself (see `benches/run.sh`):
 //!
 //! * `floor import DIR`: parse every CSV file of `DIR/applications` with the
-//!   csv crate and nothing else;
+//!   csv crate and nothing else, then every workbook (the demo town has two
+//!   `.xlsx` villages) with calamine: both figures are printed;
 //! * `floor screen DIR`: parse `DIR/out/register.csv` with the csv crate,
 //!   then write as many cells as `DIR/out/primary-list.csv` holds with
 //!   rust_xlsxwriter in constant-memory mode.
@@ -40,10 +41,31 @@ fn main() {
             files.sort();
             let t = Instant::now();
             let (r, f) = parse_all(&files);
+            let csv = t.elapsed().as_secs_f64();
             println!(
-                "floor import: parsed {} files, {r} records, {f} fields in {:.2} s",
+                "floor import: parsed {} CSV files, {r} records, {f} fields in {csv:.2} s",
                 files.len(),
-                t.elapsed().as_secs_f64()
+            );
+            let mut books: Vec<_> = std::fs::read_dir(dir.join("applications"))
+                .expect("applications/")
+                .map(|e| e.expect("entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "xlsx" || e == "xls" || e == "ods"))
+                .collect();
+            books.sort();
+            let t = Instant::now();
+            let mut cells = 0usize;
+            for p in &books {
+                use calamine::Reader;
+                let mut wb = calamine::open_workbook_auto(p).expect("workbook");
+                for name in wb.sheet_names() {
+                    cells += wb.worksheet_range(&name).expect("sheet").used_cells().count();
+                }
+            }
+            let books_s = t.elapsed().as_secs_f64();
+            println!(
+                "floor import: and {} workbooks, {cells} cells, in {books_s:.2} s: all files {:.2} s",
+                books.len(),
+                csv + books_s
             );
         }
         "screen" => {
