@@ -49,7 +49,10 @@ fn main() {
             let mut books: Vec<_> = std::fs::read_dir(dir.join("applications"))
                 .expect("applications/")
                 .map(|e| e.expect("entry").path())
-                .filter(|p| p.extension().is_some_and(|e| e == "xlsx" || e == "xls" || e == "ods"))
+                .filter(|p| {
+                    p.extension()
+                        .is_some_and(|e| e == "xlsx" || e == "xls" || e == "ods")
+                })
                 .collect();
             books.sort();
             let t = Instant::now();
@@ -58,7 +61,11 @@ fn main() {
                 use calamine::Reader;
                 let mut wb = calamine::open_workbook_auto(p).expect("workbook");
                 for name in wb.sheet_names() {
-                    cells += wb.worksheet_range(&name).expect("sheet").used_cells().count();
+                    cells += wb
+                        .worksheet_range(&name)
+                        .expect("sheet")
+                        .used_cells()
+                        .count();
                 }
             }
             let books_s = t.elapsed().as_secs_f64();

@@ -247,7 +247,7 @@ impl<'a> Checker<'a> {
         f: &mut Vec<Finding>,
         ctx: &(Cell, Cell),
     ) -> Option<idnum::IdNumber> {
-        let cell = row.cells[Col::IdNumber.index()].clone();
+        let cell = Cell::from(row.get(Col::IdNumber));
         if cell.is_empty() {
             return None;
         }
@@ -274,7 +274,7 @@ impl<'a> Checker<'a> {
                     row.id_as_written = written;
                 }
                 if row.get(Col::IdNumber) != p.id.as_str() {
-                    row.set(Col::IdNumber, p.id.as_str().to_string());
+                    row.set(Col::IdNumber, p.id.as_str());
                 }
                 row.id_key = p.id.key();
                 Some(p.id)
@@ -483,7 +483,10 @@ impl<'a> Checker<'a> {
             .filter(|(_, r)| {
                 rows.iter().zip(coded).any(|(row, coded)| {
                     let v = match r {
-                        FlagRef::Known(c) if codes::list_for(*c).is_some_and(|l| std::ptr::eq(l, codes::YES_NO)) => {
+                        FlagRef::Known(c)
+                            if codes::list_for(*c)
+                                .is_some_and(|l| std::ptr::eq(l, codes::YES_NO)) =>
+                        {
                             return en(coded, *c) == Some("yes");
                         }
                         FlagRef::Known(c) => row.get(*c),

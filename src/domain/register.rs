@@ -11,15 +11,20 @@ use super::rules::natural_cmp;
 pub type Cell = compact_str::CompactString;
 
 /// One person's row of an application sheet, cells in the order of
-/// [`super::columns::COLUMNS`], trimmed and folded; unknown columns in
-/// `extras` in the order of the register's extra columns.
+/// [`super::columns::COLUMNS`], trimmed; unknown columns in `extras` in the
+/// order of the register's extra columns. The cells are held as one text
+/// and where each lies in it: a row is made with one copy of the text it
+/// was read from, not a string for each cell.
 #[derive(Clone, Debug, Default)]
 pub struct PersonRow {
     pub src: Source,
     /// The roster code of the village, once resolved.
     pub village_code: Cell,
-    pub cells: Vec<Cell>,
-    /// The ID number as written, when it differs from `cells[IdNumber]`
+    /// The cells' text (a cell set later is added at its end).
+    text: String,
+    /// Where each cell lies in `text`.
+    spans: [Span; N_COLS],
+    /// The ID number as written, when it differs from the ID number cell
     /// (a 15-digit number converted to 18).
     pub id_as_written: Cell,
     /// [`super::idnum::IdNumber::key`] of a valid ID number, 0 when invalid.
@@ -27,19 +32,50 @@ pub struct PersonRow {
     pub extras: Vec<Cell>,
 }
 
+/// Where a cell lies in its row's text: from, to (bytes).
+pub type Span = (u32, u32);
+
 impl PersonRow {
     pub fn new(src: Source) -> PersonRow {
         PersonRow {
             src,
-            cells: vec![Cell::default(); N_COLS],
             ..Default::default()
         }
     }
-    pub fn get(&self, col: Col) -> &str {
-        &self.cells[col.index()]
+
+    /// A row whose cells lie in `text` at `spans` (each on character
+    /// boundaries; a span that is not reads as an empty cell).
+    pub fn with_text(src: Source, text: String, spans: [Span; N_COLS]) -> PersonRow {
+        PersonRow {
+            src,
+            text,
+            spans,
+            ..Default::default()
+        }
     }
-    pub fn set(&mut self, col: Col, value: impl Into<Cell>) {
-        self.cells[col.index()] = value.into();
+
+    pub fn get(&self, col: Col) -> &str {
+        self.cell(col.index())
+    }
+
+    /// The `i`-th cell, in the order of the columns.
+    fn cell(&self, i: usize) -> &str {
+        let (from, to) = self.spans[i];
+        self.text.get(from as usize..to as usize).unwrap_or("")
+    }
+
+    /// The cells in the order of the columns.
+    pub fn cells(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..N_COLS).map(|i| self.cell(i))
+    }
+
+    pub fn set(&mut self, col: Col, value: &str) {
+        if self.get(col) == value {
+            return;
+        }
+        let from = self.text.len();
+        self.text.push_str(value);
+        self.spans[col.index()] = (from as u32, self.text.len() as u32);
     }
 }
 
@@ -131,10 +167,7 @@ fn written_alike(a: &PersonRow, b: &PersonRow) -> bool {
 
 /// What rows are grouped into households by: village and household number.
 fn household_key(row: &PersonRow) -> (Cell, Cell) {
-    (
-        village_key(row),
-        row.cells[Col::HouseholdId.index()].clone(),
-    )
+    (village_key(row), Cell::from(row.get(Col::HouseholdId)))
 }
 
 /// Households formed as rows are read, as [`group_households`] forms them

@@ -3,9 +3,9 @@
 
 use crate::domain::columns::{Col, N_COLS};
 use crate::domain::finding::Source;
-use crate::domain::register::PersonRow;
+use crate::domain::register::{Cell, PersonRow, Span};
 
-use super::sheet::{Row, Sheet};
+use super::sheet::{Row, Sheet, View};
 
 /// How a sheet's columns map to the register.
 #[derive(Clone, Debug)]
@@ -117,52 +117,68 @@ impl<'a> Place<'a> {
         }
     }
 
-    /// The person of a data row (its cells are taken); `None` for a blank
-    /// row.
+    /// The person of a data row; `None` for a blank row.
     pub fn person(&self, row: &mut Row) -> Option<PersonRow> {
         if row.cells.iter().all(|c| c.is_empty()) {
             return None;
         }
+        // The cells' text, one after another.
+        let mut text = String::with_capacity(row.cells.iter().map(|c| c.len()).sum());
+        let mut spans = Vec::with_capacity(row.cells.len());
+        for c in &row.cells {
+            let from = text.len() as u32;
+            text.push_str(c);
+            spans.push((from, text.len() as u32));
+        }
+        Some(self.person_at(row.line, text, &spans))
+    }
+
+    /// The person of a record as read; `None` for a blank record.
+    pub fn person_of(&self, view: &View) -> Option<PersonRow> {
+        if view.spans.iter().all(|(from, to)| from == to) {
+            return None;
+        }
+        Some(self.person_at(view.line, view.text.to_owned(), view.spans))
+    }
+
+    /// The person whose sheet cells lie in `text` at `spans`.
+    fn person_at(&self, line: u64, text: String, spans: &[Span]) -> PersonRow {
         let src = Source {
             file: self.file.clone(),
             sheet: self.sheet.clone(),
-            row: row.line,
+            row: line,
         };
-        let mut p = if self.in_order {
-            // The sheet's columns are the register's: the row's cells are
-            // the person's.
-            let mut cells = std::mem::take(&mut row.cells);
-            cells.resize(N_COLS, Default::default());
-            PersonRow {
-                src,
-                cells,
-                ..Default::default()
+        let mut mine: [Span; N_COLS] = Default::default();
+        if self.in_order {
+            // The sheet's columns are the register's.
+            for (m, s) in mine.iter_mut().zip(spans) {
+                *m = *s;
             }
         } else {
-            let mut p = PersonRow::new(src);
-            for (i, pos) in self.map.known.iter().enumerate() {
-                if let Some(pos) = pos {
-                    if let Some(v) = row.cells.get_mut(*pos) {
-                        p.cells[i] = std::mem::take(v);
-                    }
+            for (m, pos) in mine.iter_mut().zip(&self.map.known) {
+                if let Some(s) = pos.and_then(|pos| spans.get(pos)) {
+                    *m = *s;
                 }
             }
-            p
-        };
-        if let Some(v) = self.village {
-            if p.cells[Col::Village.index()].is_empty() {
-                p.cells[Col::Village.index()] = v.into();
-            }
         }
+        let cell = |s: &Span| text.get(s.0 as usize..s.1 as usize).unwrap_or("");
+        let mut extras = Vec::new();
         if self.n_extras > 0 {
-            p.extras = vec![Default::default(); self.n_extras];
-        }
-        for ((pos, _), slot) in self.map.extras.iter().zip(self.extra_slots) {
-            if let (Some(v), Some(dst)) = (row.cells.get_mut(*pos), p.extras.get_mut(*slot)) {
-                *dst = std::mem::take(v);
+            extras = vec![Cell::default(); self.n_extras];
+            for ((pos, _), slot) in self.map.extras.iter().zip(self.extra_slots) {
+                if let (Some(s), Some(dst)) = (spans.get(*pos), extras.get_mut(*slot)) {
+                    *dst = cell(s).into();
+                }
             }
         }
-        Some(p)
+        let mut p = PersonRow::with_text(src, text, mine);
+        p.extras = extras;
+        if let Some(v) = self.village {
+            if p.get(Col::Village).is_empty() {
+                p.set(Col::Village, v);
+            }
+        }
+        p
     }
 }
 

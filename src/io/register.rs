@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::domain::checks::value_row;
 use crate::domain::columns::{Col, Level, COLUMNS, N_COLS};
 use crate::domain::finding::Source;
-use crate::domain::register::{Cell, PersonRow};
+use crate::domain::register::{Cell, PersonRow, Span};
 
 use super::csvout;
 use super::journal::HashingReader;
@@ -57,13 +57,15 @@ pub fn write_household(out: &mut Vec<u8>, rows: &[PersonRow], head: usize, n_ext
         out.extend_from_slice(digits.format(p.src.row).as_bytes());
         fields.clear();
         fields.extend([p.village_code.as_str(), p.id_as_written.as_str()]);
-        fields.extend(p.cells.iter().enumerate().map(|(i, cell)| {
-            if cell.is_empty() {
-                carried[i]
-            } else {
-                cell.as_str()
-            }
-        }));
+        fields.extend(p.cells().enumerate().map(
+            |(i, cell)| {
+                if cell.is_empty() {
+                    carried[i]
+                } else {
+                    cell
+                }
+            },
+        ));
         fields.extend((0..n_extras).map(|i| p.extras.get(i).map(|s| s.as_str()).unwrap_or("")));
         csvout::push_fields(out, &fields);
         out.push(b'\n');
@@ -224,21 +226,23 @@ impl RawFile {
             if *names.1 != *sheet {
                 names.1 = sheet.into();
             }
-            let mut p = PersonRow {
-                src: Source {
-                    file: names.0.clone(),
-                    sheet: names.1.clone(),
-                    row: field(self.map[2])?.parse().unwrap_or(0),
-                },
-                village_code: get(3)?,
-                id_as_written: get(4)?,
-                id_key: 0,
-                cells: Vec::with_capacity(N_COLS),
-                extras: Vec::with_capacity(self.n_extras),
-            };
-            for i in 0..N_COLS {
-                p.cells.push(get(LEAD.len() + i)?);
+            // The known cells where they lie in the row's text (a
+            // restored value is the end of its field).
+            let mut spans: [Span; N_COLS] = Default::default();
+            for (i, span) in spans.iter_mut().enumerate() {
+                let j = self.map[LEAD.len() + i];
+                let to = ends[j] - start;
+                *span = ((to - field(j)?.len()) as u32, to as u32);
             }
+            let src = Source {
+                file: names.0.clone(),
+                sheet: names.1.clone(),
+                row: field(self.map[2])?.parse().unwrap_or(0),
+            };
+            let mut p = PersonRow::with_text(src, text.to_owned(), spans);
+            p.village_code = get(3)?;
+            p.id_as_written = get(4)?;
+            p.extras = Vec::with_capacity(self.n_extras);
             for i in 0..self.n_extras {
                 p.extras.push(get(LEAD.len() + N_COLS + i)?);
             }

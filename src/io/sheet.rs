@@ -9,7 +9,7 @@ pub use crate::domain::register::Cell;
 
 mod guard;
 mod text;
-pub use text::{utf8_records, CsvError, Records};
+pub use text::{utf8_records, CsvError, Records, View};
 
 pub use text::decode;
 use text::read_csv;
@@ -208,6 +208,12 @@ fn column_name(mut c: u64) -> String {
 /// Trim a cell (ASCII and ideographic spaces). Full-width forms are kept:
 /// they are folded only where values are matched (headers, codes, numbers).
 pub fn clean(s: &str) -> Cell {
+    let (from, to) = trimmed(s);
+    Cell::new(s.get(from..to).unwrap_or(""))
+}
+
+/// Where a cell's text lies once trimmed (as [`clean`] trims it): from, to.
+pub fn trimmed(s: &str) -> (usize, usize) {
     let b = s.as_bytes();
     // Most cells start and end on a printable ASCII character or a CJK
     // ideograph (lead byte E4–E9), which no white space character does.
@@ -218,7 +224,11 @@ pub fn clean(s: &str) -> Cell {
         [.., lead, _, _] if (0xE4..=0xE9).contains(lead) => plain_start(b[0]),
         _ => false,
     };
-    Cell::new(if plain { s } else { s.trim() })
+    if plain {
+        return (0, s.len());
+    }
+    let start = s.len() - s.trim_start().len();
+    (start, start + s.trim().len())
 }
 
 fn read_zip_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, String> {

@@ -298,8 +298,8 @@ impl Reading<'_> {
                 streak.push(p, &mut ready).ok()?;
             }
         }
-        while let Some(mut row) = records.next_row().ok()? {
-            if let Some(p) = place.person(&mut row) {
+        while let Some(view) = records.next_view().ok()? {
+            if let Some(p) = place.person_of(&view) {
                 streak.push(p, &mut ready).ok()?;
             }
         }

@@ -22,7 +22,7 @@ fn person(row: u64, name: &str, relation: &str, id: &str, cells: &[(Col, &str)])
     p.set(Col::Relation, relation);
     p.set(Col::IdNumber, id);
     for (c, v) in cells {
-        p.set(*c, v.to_string());
+        p.set(*c, v);
     }
     p
 }

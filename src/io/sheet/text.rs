@@ -4,8 +4,11 @@
 
 use std::borrow::Cow;
 
+use crate::domain::register::Span;
+
 use super::{
-    clean, long_cell, too_long, too_much_text, Encoding, Row, MAX_CELLS, MAX_COLS, MAX_TEXT_BYTES,
+    long_cell, too_long, too_much_text, trimmed, Cell, Encoding, Row, MAX_CELLS, MAX_COLS,
+    MAX_TEXT_BYTES,
 };
 
 /// The rows of a CSV file (the first `max_rows` of them). UTF-8 is read in
@@ -129,8 +132,28 @@ pub struct Records<'a> {
     breaks: u64,
     field_bytes: Vec<u8>,
     ends: Vec<usize>,
+    /// The cells of the last record: where each lies in its text, trimmed.
+    spans: Vec<Span>,
     cells_total: u64,
     text_total: u64,
+}
+
+/// A record as read: its line, its text, and where each of its cells lies
+/// in that text, trimmed.
+pub struct View<'r> {
+    pub line: u64,
+    pub text: &'r str,
+    pub spans: &'r [Span],
+}
+
+impl View<'_> {
+    /// The `i`-th cell.
+    pub fn cell(&self, i: usize) -> &str {
+        self.spans
+            .get(i)
+            .and_then(|&(from, to)| self.text.get(from as usize..to as usize))
+            .unwrap_or("")
+    }
 }
 
 impl<'a> Records<'a> {
@@ -152,6 +175,7 @@ impl<'a> Records<'a> {
             breaks: 0,
             field_bytes: vec![0u8; 4096],
             ends: vec![0usize; 64],
+            spans: Vec::with_capacity(64),
             cells_total: 0,
             text_total: 0,
         })
@@ -159,6 +183,15 @@ impl<'a> Records<'a> {
 
     /// The next row, `None` at the end of the text.
     pub fn next_row(&mut self) -> Result<Option<Row>, CsvError> {
+        Ok(self.next_view()?.map(|v| Row {
+            line: v.line,
+            cells: (0..v.spans.len()).map(|i| Cell::from(v.cell(i))).collect(),
+        }))
+    }
+
+    /// The next record, its cells not yet copied; `None` at the end of the
+    /// text.
+    pub fn next_view(&mut self) -> Result<Option<View<'_>>, CsvError> {
         let fail = |m: String| Err(CsvError::Other(m));
         // Line breaks before the record (the `\n` of a CRLF, blank lines)
         // are passed over, as the csv crate does.
@@ -175,59 +208,62 @@ impl<'a> Records<'a> {
             return Ok(None);
         }
         // A record without quotes ends at the first line break and its
-        // fields are what lies between commas: split here, in place. A
+        // cells are what lies between commas: split here, in place. A
         // record with quotes is split by csv_core.
         let end = memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
         let record = &rest[..end];
-        let mut cells = Vec::with_capacity(32);
-        // The record's text is valid and every cell starts and ends on a
-        // character (the separators are ASCII): then every cell is valid.
-        let mut push = |text: Option<&str>| {
-            let text = text.ok_or(CsvError::NotUtf8)?;
-            if let Some((_, n)) = long_cell([text]) {
-                return Err(CsvError::Other(format!(
-                    "line {line}, column {}: {}",
-                    cells.len() + 1,
-                    too_long(n)
-                )));
-            }
-            cells.push(clean(text));
-            Ok(())
-        };
-        let (n_ends, n_out) = if memchr::memchr(b'"', record).is_none() {
+        let plain = memchr::memchr(b'"', record).is_none();
+        let (n_ends, n_out) = if plain {
             self.at += end;
             let n_ends = record.iter().filter(|&&b| b == b',').count() + 1;
-            if n_ends <= MAX_COLS {
-                let all = simdutf8::basic::from_utf8(record).map_err(|_| CsvError::NotUtf8)?;
-                let mut from = 0;
-                for (i, &b) in record.iter().enumerate() {
-                    if b == b',' {
-                        push(all.get(from..i))?;
-                        from = i + 1;
-                    }
-                }
-                push(all.get(from..))?;
-            }
             (n_ends, record.len() + 1 - n_ends)
         } else {
-            let Some((n_out, n_ends)) = self.next_record() else {
-                return Ok(None);
-            };
-            if n_ends <= MAX_COLS {
-                let all = simdutf8::basic::from_utf8(&self.field_bytes[..n_out])
-                    .map_err(|_| CsvError::NotUtf8)?;
-                let mut from = 0;
-                for &end in &self.ends[..n_ends] {
-                    push(all.get(from..end))?;
-                    from = end;
-                }
+            match self.next_record() {
+                Some(n) => (n.1, n.0),
+                None => return Ok(None),
             }
-            (n_ends, n_out)
         };
         if n_ends > MAX_COLS {
             return fail(format!(
                 "line {line} has {n_ends} columns, more than the {MAX_COLS} fupin accepts"
             ));
+        }
+        // The record's text is valid and every cell starts and ends on a
+        // character (the separators are ASCII): then every cell is valid.
+        let text = if plain {
+            record
+        } else {
+            &self.field_bytes[..n_out]
+        };
+        let text = simdutf8::basic::from_utf8(text).map_err(|_| CsvError::NotUtf8)?;
+        let spans = &mut self.spans;
+        spans.clear();
+        let mut push = |from: usize, to: usize| {
+            let cell = text.get(from..to).ok_or(CsvError::NotUtf8)?;
+            if let Some((_, n)) = long_cell([cell]) {
+                return Err(CsvError::Other(format!(
+                    "line {line}, column {}: {}",
+                    spans.len() + 1,
+                    too_long(n)
+                )));
+            }
+            let (a, b) = trimmed(cell);
+            spans.push(((from + a) as u32, (from + b) as u32));
+            Ok(())
+        };
+        let mut from = 0;
+        if plain {
+            for_each_comma(text.as_bytes(), |i| {
+                push(from, i)?;
+                from = i + 1;
+                Ok(())
+            })?;
+            push(from, text.len())?;
+        } else {
+            for &end in &self.ends[..n_ends] {
+                push(from, end)?;
+                from = end;
+            }
         }
         self.cells_total += n_ends as u64;
         if self.cells_total > MAX_CELLS {
@@ -239,7 +275,11 @@ impl<'a> Records<'a> {
         if self.text_total > MAX_TEXT_BYTES {
             return fail(too_much_text(line));
         }
-        Ok(Some(Row { line, cells }))
+        Ok(Some(View {
+            line,
+            text,
+            spans: &self.spans,
+        }))
     }
 
     /// The next record, split by csv_core: how many bytes of `field_bytes`
@@ -273,6 +313,34 @@ impl<'a> Records<'a> {
     }
 }
 
+/// Call `each` with the position of every comma of `b`, in order. Eight
+/// bytes are tested at a time: a byte is a comma when it is zero after an
+/// exclusive or with commas, which the high bit of each byte of
+/// `!(((v & 0x7F…) + 0x7F…) | v) & 0x80…` tells exactly.
+fn for_each_comma<E>(b: &[u8], mut each: impl FnMut(usize) -> Result<(), E>) -> Result<(), E> {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const COMMAS: u64 = 0x2C2C_2C2C_2C2C_2C2C;
+    let mut chunks = b.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word) ^ COMMAS;
+        let mut zero = !(((v & LOW7).wrapping_add(LOW7)) | v) & !LOW7;
+        while zero != 0 {
+            each(base + (zero.trailing_zeros() / 8) as usize)?;
+            zero &= zero - 1;
+        }
+        base += 8;
+    }
+    for (i, &c) in chunks.remainder().iter().enumerate() {
+        if c == b',' {
+            each(base + i)?;
+        }
+    }
+    Ok(())
+}
+
 /// The rows of a CSV file as they are read, when it is UTF-8 text (with
 /// or without a BOM) that no `--encoding` says is something else; `None`
 /// for any other text, read whole by [`read_csv`] instead.
@@ -287,4 +355,25 @@ fn maybe_utf8(bytes: &[u8], forced: Option<Encoding>) -> Option<&[u8]> {
         || bytes.starts_with(b"\xFF\xFE")
         || bytes.starts_with(b"\xFE\xFF");
     (!other).then(|| bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    proptest::proptest! {
+        /// The commas found eight bytes at a time are those a byte scan finds.
+        #[test]
+        fn commas_as_a_byte_scan_finds_them(b in proptest::collection::vec(
+            proptest::sample::select(vec![b',', b'a', 0xAC, 0x2B, 0x2D, 0x00, 0xFF, 0x80]),
+            0..40,
+        )) {
+            let mut found = Vec::new();
+            super::for_each_comma(&b, |i| {
+                found.push(i);
+                Ok::<(), ()>(())
+            })
+            .ok();
+            let want: Vec<usize> = (0..b.len()).filter(|&i| b[i] == b',').collect();
+            proptest::prop_assert_eq!(found, want);
+        }
+    }
 }
