@@ -1,6 +1,8 @@
 //! The register: one row per person, as the village sheets gave it, and the
 //! household it belongs to.
 
+use std::sync::Arc;
+
 use super::columns::{Col, N_COLS};
 use super::finding::Source;
 use super::money::Fen;
@@ -43,15 +45,41 @@ impl PersonRow {
         }
     }
 
-    /// A row whose cells lie in `text` at `spans` (each on character
-    /// boundaries; a span that is not reads as an empty cell).
-    pub fn with_text(src: Source, text: String, spans: [Span; N_COLS]) -> PersonRow {
-        PersonRow {
+    /// The row read at `file`, `sheet` and `row`, whose cells lie in
+    /// `text` at `spans` (each on character boundaries; a span that is not
+    /// reads as an empty cell), with no ID number or village code yet and
+    /// no extra cells. What it held before is gone; its allocations are
+    /// kept, so that a row can be used again for the next one read.
+    pub fn refill(
+        &mut self,
+        (file, sheet, row): (&Arc<str>, &Arc<str>, u64),
+        text: &str,
+        spans: [Span; N_COLS],
+    ) {
+        // Every field, so that a field added later is not forgotten here.
+        let PersonRow {
             src,
-            text,
-            spans,
-            ..Default::default()
+            village_code,
+            text: mine,
+            spans: my_spans,
+            id_as_written,
+            id_key,
+            extras,
+        } = self;
+        if !Arc::ptr_eq(&src.file, file) {
+            src.file = file.clone();
         }
+        if !Arc::ptr_eq(&src.sheet, sheet) {
+            src.sheet = sheet.clone();
+        }
+        src.row = row;
+        village_code.clear();
+        mine.clear();
+        mine.push_str(text);
+        *my_spans = spans;
+        id_as_written.clear();
+        *id_key = 0;
+        extras.clear();
     }
 
     pub fn get(&self, col: Col) -> &str {
@@ -179,6 +207,8 @@ pub struct Streak {
     key: Option<(Cell, Cell)>,
     /// The households handed on.
     done: rustc_hash::FxHashSet<(Cell, Cell)>,
+    /// Rows of households handed on, to be filled again.
+    spare: Vec<PersonRow>,
 }
 
 /// A row of a household whose rows were handed on already: the rows must
@@ -215,11 +245,17 @@ impl Streak {
         Ok(())
     }
 
+    /// A row of a household handed on, to be filled again
+    /// ([`PersonRow::refill`]).
+    pub fn spare(&mut self) -> PersonRow {
+        self.spare.pop().unwrap_or_default()
+    }
+
     /// Hand on the household being read.
     pub fn finish(&mut self, ready: &mut impl FnMut(&mut [PersonRow])) {
         if !self.rows.is_empty() {
             ready(&mut self.rows);
-            self.rows.clear();
+            self.spare.append(&mut self.rows);
         }
         if let Some(k) = self.key.take() {
             self.done.insert(k);
@@ -239,4 +275,37 @@ fn village_key(row: &PersonRow) -> Cell {
 /// households deterministically.
 pub fn household_cmp(a: (&str, &str), b: (&str, &str)) -> std::cmp::Ordering {
     a.0.cmp(b.0).then_with(|| natural_cmp(a.1, b.1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row filled again holds nothing of what it held before.
+    #[test]
+    fn a_row_filled_again_is_a_new_row() {
+        let (a, b): (Arc<str>, Arc<str>) = ("甲村.csv".into(), "".into());
+        let (c, d): (Arc<str>, Arc<str>) = ("乙村.xlsx".into(), "Sheet1".into());
+        let mut spans: [Span; N_COLS] = Default::default();
+        spans[Col::Name.index()] = (0, 6);
+        spans[Col::Relation.index()] = (7, 13);
+        let mut used = PersonRow::default();
+        used.refill((&a, &b, 4), "张三,户主", spans);
+        used.village_code = "370124101001".into();
+        used.id_as_written = "370124540101001".into();
+        used.id_key = 42;
+        used.extras = vec!["备注".into()];
+        used.set(Col::IdNumber, "370124195401010013");
+        let mut spans: [Span; N_COLS] = Default::default();
+        spans[Col::Name.index()] = (0, 6);
+        used.refill((&c, &d, 9), "李四", spans);
+        let mut fresh = PersonRow::default();
+        fresh.refill((&c, &d, 9), "李四", spans);
+        assert_eq!(format!("{used:?}"), format!("{fresh:?}"));
+        assert_eq!(used.get(Col::Name), "李四");
+        assert_eq!(used.get(Col::Relation), "");
+        assert_eq!(used.get(Col::IdNumber), "");
+        assert_eq!(&*used.src.file, "乙村.xlsx");
+        assert_eq!(used.src.row, 9);
+    }
 }

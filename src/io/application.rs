@@ -2,7 +2,6 @@
 //! map headers in either language to the known columns, keep unknown ones.
 
 use crate::domain::columns::{Col, N_COLS};
-use crate::domain::finding::Source;
 use crate::domain::register::{Cell, PersonRow, Span};
 
 use super::sheet::{Row, Sheet, View};
@@ -130,24 +129,23 @@ impl<'a> Place<'a> {
             text.push_str(c);
             spans.push((from, text.len() as u32));
         }
-        Some(self.person_at(row.line, text, &spans))
+        let mut p = PersonRow::default();
+        self.fill(&mut p, row.line, &text, &spans);
+        Some(p)
     }
 
-    /// The person of a record as read; `None` for a blank record.
-    pub fn person_of(&self, view: &View) -> Option<PersonRow> {
+    /// The person of a record as read, in `row` (a row used before, whose
+    /// allocations are kept); `false` for a blank record.
+    pub fn person_of(&self, view: &View, row: &mut PersonRow) -> bool {
         if view.spans.iter().all(|(from, to)| from == to) {
-            return None;
+            return false;
         }
-        Some(self.person_at(view.line, view.text.to_owned(), view.spans))
+        self.fill(row, view.line, view.text, view.spans);
+        true
     }
 
-    /// The person whose sheet cells lie in `text` at `spans`.
-    fn person_at(&self, line: u64, text: String, spans: &[Span]) -> PersonRow {
-        let src = Source {
-            file: self.file.clone(),
-            sheet: self.sheet.clone(),
-            row: line,
-        };
+    /// Fill `p` with the person whose sheet cells lie in `text` at `spans`.
+    fn fill(&self, p: &mut PersonRow, line: u64, text: &str, spans: &[Span]) {
         let mut mine: [Span; N_COLS] = Default::default();
         if self.in_order {
             // The sheet's columns are the register's.
@@ -161,24 +159,21 @@ impl<'a> Place<'a> {
                 }
             }
         }
-        let cell = |s: &Span| text.get(s.0 as usize..s.1 as usize).unwrap_or("");
-        let mut extras = Vec::new();
+        p.refill((&self.file, &self.sheet, line), text, mine);
         if self.n_extras > 0 {
-            extras = vec![Cell::default(); self.n_extras];
+            let cell = |s: &Span| text.get(s.0 as usize..s.1 as usize).unwrap_or("");
+            p.extras.resize(self.n_extras, Cell::default());
             for ((pos, _), slot) in self.map.extras.iter().zip(self.extra_slots) {
-                if let (Some(s), Some(dst)) = (spans.get(*pos), extras.get_mut(*slot)) {
+                if let (Some(s), Some(dst)) = (spans.get(*pos), p.extras.get_mut(*slot)) {
                     *dst = cell(s).into();
                 }
             }
         }
-        let mut p = PersonRow::with_text(src, text, mine);
-        p.extras = extras;
         if let Some(v) = self.village {
             if p.get(Col::Village).is_empty() {
                 p.set(Col::Village, v);
             }
         }
-        p
     }
 }
 

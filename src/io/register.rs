@@ -6,7 +6,6 @@ use std::path::Path;
 
 use crate::domain::checks::value_row;
 use crate::domain::columns::{Col, Level, COLUMNS, N_COLS};
-use crate::domain::finding::Source;
 use crate::domain::register::{Cell, PersonRow, Span};
 
 use super::csvout;
@@ -234,12 +233,9 @@ impl RawFile {
                 let to = ends[j] - start;
                 *span = ((to - field(j)?.len()) as u32, to as u32);
             }
-            let src = Source {
-                file: names.0.clone(),
-                sheet: names.1.clone(),
-                row: field(self.map[2])?.parse().unwrap_or(0),
-            };
-            let mut p = PersonRow::with_text(src, text.to_owned(), spans);
+            let row = field(self.map[2])?.parse().unwrap_or(0);
+            let mut p = PersonRow::default();
+            p.refill((&names.0, &names.1, row), text, spans);
             p.village_code = get(3)?;
             p.id_as_written = get(4)?;
             p.extras = Vec::with_capacity(self.n_extras);

@@ -298,8 +298,10 @@ impl Reading<'_> {
                 streak.push(p, &mut ready).ok()?;
             }
         }
+        // Rows of households already written are filled again.
         while let Some(view) = records.next_view().ok()? {
-            if let Some(p) = place.person_of(&view) {
+            let mut p = streak.spare();
+            if place.person_of(&view, &mut p) {
                 streak.push(p, &mut ready).ok()?;
             }
         }
