@@ -124,6 +124,9 @@ fn parse_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<Row>, CsvError> {
 /// the limits of [`super`]. For a file read as it is checked.
 pub struct Records<'a> {
     bytes: &'a [u8],
+    /// The whole text, when it is known to be UTF-8: then a record need
+    /// not be checked again.
+    valid: Option<&'a str>,
     /// Built for the first record with quotes (building it takes longer
     /// than splitting a small file without).
     rdr: Option<csv_core::Reader>,
@@ -170,6 +173,7 @@ impl<'a> Records<'a> {
         // copying it into a reader's buffer first.
         Ok(Records {
             bytes,
+            valid: None,
             rdr: None,
             at: 0,
             breaks: 0,
@@ -213,6 +217,7 @@ impl<'a> Records<'a> {
         let end = memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
         let record = &rest[..end];
         let plain = memchr::memchr(b'"', record).is_none();
+        let start = self.at;
         let (n_ends, n_out) = if plain {
             self.at += end;
             let n_ends = record.iter().filter(|&&b| b == b',').count() + 1;
@@ -230,12 +235,14 @@ impl<'a> Records<'a> {
         }
         // The record's text is valid and every cell starts and ends on a
         // character (the separators are ASCII): then every cell is valid.
-        let text = if plain {
-            record
-        } else {
-            &self.field_bytes[..n_out]
+        // A record starts and ends at a line break or an end of the text,
+        // so on characters of a text known to be UTF-8.
+        let text = match (plain, self.valid) {
+            (true, Some(valid)) => valid.get(start..start + end),
+            (true, None) => simdutf8::basic::from_utf8(record).ok(),
+            (false, _) => simdutf8::basic::from_utf8(&self.field_bytes[..n_out]).ok(),
         };
-        let text = simdutf8::basic::from_utf8(text).map_err(|_| CsvError::NotUtf8)?;
+        let text = text.ok_or(CsvError::NotUtf8)?;
         let spans = &mut self.spans;
         spans.clear();
         let mut push = |from: usize, to: usize| {
@@ -345,7 +352,11 @@ fn for_each_comma<E>(b: &[u8], mut each: impl FnMut(usize) -> Result<(), E>) -> 
 /// or without a BOM) that no `--encoding` says is something else; `None`
 /// for any other text, read whole by [`read_csv`] instead.
 pub fn utf8_records(bytes: &[u8], forced: Option<Encoding>) -> Option<Records<'_>> {
-    Records::new(maybe_utf8(bytes, forced)?).ok()
+    // Checked whole at once (faster than record by record).
+    let text = simdutf8::basic::from_utf8(maybe_utf8(bytes, forced)?).ok()?;
+    let mut records = Records::new(text.as_bytes()).ok()?;
+    records.valid = Some(text);
+    Some(records)
 }
 
 /// The text after a UTF-8 BOM, if any, unless the file is marked UTF-16 or
