@@ -3,6 +3,7 @@
 
 use anyhow::{bail, Context, Result};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::domain::checks::value_row;
 use crate::domain::columns::{Col, Level, COLUMNS, N_COLS};
@@ -28,46 +29,59 @@ pub fn header(extras: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Append a household's persons to CSV text, each household-level cell
-/// left blank on a member's row carried from the row that holds the value
-/// (the head's, `rows[head]`, when it holds it).
-pub fn write_household(out: &mut Vec<u8>, rows: &[PersonRow], head: usize, n_extras: usize) {
-    let mut carried = [""; N_COLS];
-    for c in COLUMNS.iter().filter(|c| c.level == Level::Household) {
-        carried[c.col.index()] = value_row(rows, head, c.col).get(c.col);
-    }
-    // The file and sheet fields, as CSV, of the household's first row.
-    let mut place = Vec::new();
-    csvout::push_field(&mut place, true, &rows[0].src.file);
-    csvout::push_field(&mut place, false, &rows[0].src.sheet);
-    let mut fields: Vec<&str> = Vec::with_capacity(LEAD.len() + N_COLS + n_extras);
-    let mut digits = itoa::Buffer::new();
-    for p in rows {
-        if std::sync::Arc::ptr_eq(&p.src.file, &rows[0].src.file)
-            && std::sync::Arc::ptr_eq(&p.src.sheet, &rows[0].src.sheet)
-        {
-            out.extend_from_slice(&place);
-        } else {
-            csvout::push_field(out, true, &p.src.file);
-            csvout::push_field(out, false, &p.src.sheet);
+/// Writes households' rows as the register's CSV text. The source file
+/// and sheet of a sheet's rows are encoded once, not for every row.
+#[derive(Default)]
+pub struct RowWriter {
+    /// The file and sheet of the rows written last, and as CSV fields.
+    place: Option<(Arc<str>, Arc<str>)>,
+    place_csv: Vec<u8>,
+}
+
+impl RowWriter {
+    /// Append a household's persons to CSV text, each household-level
+    /// cell left blank on a member's row carried from the row that holds
+    /// the value (the head's, `rows[head]`, when it holds it).
+    pub fn household(
+        &mut self,
+        out: &mut Vec<u8>,
+        rows: &[PersonRow],
+        head: usize,
+        n_extras: usize,
+    ) {
+        let mut carried = [""; N_COLS];
+        for c in COLUMNS.iter().filter(|c| c.level == Level::Household) {
+            carried[c.col.index()] = value_row(rows, head, c.col).get(c.col);
         }
-        // A row number needs neither quotes nor a leading `'`.
-        out.push(b',');
-        out.extend_from_slice(digits.format(p.src.row).as_bytes());
-        fields.clear();
-        fields.extend([p.village_code.as_str(), p.id_as_written.as_str()]);
-        fields.extend(p.cells().enumerate().map(
-            |(i, cell)| {
+        let mut fields: Vec<&str> = Vec::with_capacity(LEAD.len() + N_COLS + n_extras);
+        let mut digits = itoa::Buffer::new();
+        for p in rows {
+            let same = self.place.as_ref().is_some_and(|(file, sheet)| {
+                Arc::ptr_eq(file, &p.src.file) && Arc::ptr_eq(sheet, &p.src.sheet)
+            });
+            if !same {
+                self.place_csv.clear();
+                csvout::push_field(&mut self.place_csv, true, &p.src.file);
+                csvout::push_field(&mut self.place_csv, false, &p.src.sheet);
+                self.place = Some((p.src.file.clone(), p.src.sheet.clone()));
+            }
+            out.extend_from_slice(&self.place_csv);
+            // A row number needs neither quotes nor a leading `'`.
+            out.push(b',');
+            out.extend_from_slice(digits.format(p.src.row).as_bytes());
+            fields.clear();
+            fields.extend([p.village_code.as_str(), p.id_as_written.as_str()]);
+            fields.extend(p.cells().enumerate().map(|(i, cell)| {
                 if cell.is_empty() {
                     carried[i]
                 } else {
                     cell
                 }
-            },
-        ));
-        fields.extend((0..n_extras).map(|i| p.extras.get(i).map(|s| s.as_str()).unwrap_or("")));
-        csvout::push_fields(out, &fields);
-        out.push(b'\n');
+            }));
+            fields.extend((0..n_extras).map(|i| p.extras.get(i).map(|s| s.as_str()).unwrap_or("")));
+            csvout::push_fields(out, &fields);
+            out.push(b'\n');
+        }
     }
 }
 

@@ -287,10 +287,11 @@ impl Reading<'_> {
         let mut out = Vec::with_capacity(bytes.len() * 2);
         let mut checked = Checked::default();
         let mut streak = Streak::default();
+        let mut writer = register::RowWriter::default();
         let mut ready = |group: &mut [PersonRow]| {
             // The register holds the household now: its summary is not kept.
             checked.add(checker, group, &mut |g: &[PersonRow], hh: &Household| {
-                register::write_household(&mut out, g, hh.head, extras.len())
+                writer.household(&mut out, g, hh.head, extras.len())
             });
         };
         for row in &mut head.rows[map.header_row + 1..] {
@@ -378,8 +379,9 @@ pub fn check_sheets(
         });
     }
     let mut bytes = Vec::with_capacity(rows.len() * 240);
+    let mut writer = register::RowWriter::default();
     let mut checked = Checked::check(checker, rows, |group, hh| {
-        register::write_household(&mut bytes, group, hh.head, extras.len())
+        writer.household(&mut bytes, group, hh.head, extras.len())
     });
     // The register holds them now: freed here, on the thread that made them.
     checked.households = Vec::new();
