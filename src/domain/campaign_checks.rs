@@ -63,15 +63,16 @@ impl Part {
     /// Record a checked household and the valid ID numbers of its members
     /// (set by [`super::checks::Checker::household`]).
     fn add(&mut self, hh: &Household, rows: &[PersonRow]) {
+        let Some(first) = rows.first() else { return };
         let me = self.households.len() as u32;
-        let place = self.place(&hh.src);
+        let place = self.place(&first.src);
         self.households.push(HouseholdAt {
             village: hh.village.map(|v| v as u32),
             coded: !hh.village_code.is_empty(),
             village_name: hh.village_name.as_str().into(),
             household: hh.household_id.as_str().into(),
             place,
-            row: row32(hh.src.row),
+            row: row32(first.src.row),
         });
         for r in rows.iter().filter(|r| r.id_key != 0) {
             let place = self.place(&r.src);
@@ -118,7 +119,8 @@ impl Checked {
         c.part.households.reserve(rows.len() / 2 + 1);
         c.part.ids.reserve(rows.len());
         for mut group in super::register::group_households(rows) {
-            let hh = c.add(checker, &mut group, &mut each);
+            let mut hh = c.add(checker, &mut group, &mut each);
+            hh.src = group.first().map(|r| r.src.clone()).unwrap_or_default();
             c.households.push(hh);
         }
         c

@@ -78,7 +78,6 @@ impl<'a> Checker<'a> {
         let mut hh = Household {
             household_id: rows[0].get(Col::HouseholdId).into(),
             size: rows.len() as u32,
-            src: rows[0].src.clone(),
             ..Default::default()
         };
         self.resolve_village(rows, &mut hh, &mut f);

@@ -157,6 +157,7 @@ pub struct Household {
     pub flags: Vec<String>,
     /// The first error finding's message, when the household has one.
     pub error: Option<String>,
+    /// Where its first row is (set for the households a check keeps).
     pub src: Source,
 }
 
