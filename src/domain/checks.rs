@@ -35,6 +35,8 @@ pub struct Checker<'a> {
     pub flags: Vec<(String, FlagRef)>,
     /// Roster villages by code and by name.
     villages: HashMap<String, usize>,
+    /// The code list of each coded column.
+    lists: [Option<codes::Lookup>; N_COLS],
 }
 
 impl<'a> Checker<'a> {
@@ -67,6 +69,13 @@ impl<'a> Checker<'a> {
                 .enumerate()
                 .flat_map(|(i, v)| [(v.name.clone(), i), (v.code.clone(), i)])
                 .collect(),
+            lists: {
+                let mut lists = [None; N_COLS];
+                for spec in COLUMNS {
+                    lists[spec.col.index()] = codes::list_for(spec.col).map(codes::Lookup::of);
+                }
+                lists
+            },
         }
     }
 
@@ -111,8 +120,8 @@ impl<'a> Checker<'a> {
                 if v.is_empty() {
                     continue;
                 }
-                if let Some(list) = codes::list_for(spec.col) {
-                    found[spec.col.index()] = codes::lookup(list, v);
+                if let Some(list) = &self.lists[spec.col.index()] {
+                    found[spec.col.index()] = list.get(v);
                     if found[spec.col.index()].is_none() {
                         f.push(at(
                             Finding::error(
@@ -120,7 +129,7 @@ impl<'a> Checker<'a> {
                                 format!(
                                     "{} {v:?} is not one of the accepted values: {}",
                                     spec.zh,
-                                    codes::accepted(list)
+                                    codes::accepted(list.list())
                                 ),
                             ),
                             row,
@@ -310,7 +319,8 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let mut canon: Option<String> = None;
-            for row in rows {
+            // The row that holds the value agrees with itself.
+            for row in rows.iter().filter(|r| !std::ptr::eq(*r, vr)) {
                 let v = row.get(spec.col);
                 if !v.is_empty()
                     && v != value

@@ -189,10 +189,43 @@ pub fn list_for(col: Col) -> Option<&'static [Code]> {
 
 /// The canonical English code of a value (either language, or an alias).
 pub fn lookup(list: &'static [Code], value: &str) -> Option<&'static Code> {
-    // Fast path: the value exactly as a label, a code or an alias is written.
-    if let Some(c) = exact(list).and_then(|m| m.get(value)) {
-        return Some(c);
+    Lookup::of(list).get(value)
+}
+
+/// [`lookup`] in one list, its index found once.
+#[derive(Clone, Copy)]
+pub struct Lookup {
+    list: &'static [Code],
+    exact: Option<&'static Exact>,
+}
+
+impl Lookup {
+    pub fn of(list: &'static [Code]) -> Lookup {
+        Lookup {
+            list,
+            exact: exact(list),
+        }
     }
+
+    /// The list looked up in.
+    pub fn list(&self) -> &'static [Code] {
+        self.list
+    }
+
+    /// The canonical English code of a value, as [`lookup`] gives it.
+    pub fn get(&self, value: &str) -> Option<&'static Code> {
+        // Fast path: the value exactly as a label, a code or an alias is
+        // written.
+        if let Some(c) = self.exact.and_then(|m| m.get(value)) {
+            return Some(c);
+        }
+        slow(self.list, value)
+    }
+}
+
+/// [`lookup`] of a value not written exactly as a label, a code or an
+/// alias: folded, trimmed and lower-cased first.
+fn slow(list: &'static [Code], value: &str) -> Option<&'static Code> {
     let folded = super::text::fold_width(value);
     let v = folded.trim();
     let lower = v.to_ascii_lowercase();
