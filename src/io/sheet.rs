@@ -214,21 +214,34 @@ pub fn clean(s: &str) -> Cell {
 
 /// Where a cell's text lies once trimmed (as [`clean`] trims it): from, to.
 pub fn trimmed(s: &str) -> (usize, usize) {
-    let b = s.as_bytes();
-    // Most cells start and end on a printable ASCII character or a CJK
-    // ideograph (lead byte E4–E9), which no white space character does.
-    let plain_start = |c: u8| (0x21..=0x7E).contains(&c) || (0xE4..=0xE9).contains(&c);
-    let plain = match b {
-        [] => true,
-        [.., last] if (0x21..=0x7E).contains(last) => plain_start(b[0]),
-        [.., lead, _, _] if (0xE4..=0xE9).contains(lead) => plain_start(b[0]),
-        _ => false,
-    };
-    if plain {
+    if plain_edges(s.as_bytes()) {
         return (0, s.len());
     }
     let start = s.len() - s.trim_start().len();
     (start, start + s.trim().len())
+}
+
+/// Where the cell at `from..to` of `text` lies once trimmed (an empty span
+/// when `from..to` is not on characters).
+pub fn trimmed_at(text: &str, from: usize, to: usize) -> (u32, u32) {
+    if text.as_bytes().get(from..to).is_some_and(plain_edges) {
+        return (from as u32, to as u32);
+    }
+    let (a, b) = text.get(from..to).map(trimmed).unwrap_or((0, 0));
+    ((from + a) as u32, (from + b) as u32)
+}
+
+/// Whether a cell's bytes start and end on what no white space is: a
+/// printable ASCII character or a CJK ideograph (lead byte E4–E9), as
+/// most cells do.
+fn plain_edges(b: &[u8]) -> bool {
+    let plain_start = |c: u8| (0x21..=0x7E).contains(&c) || (0xE4..=0xE9).contains(&c);
+    match b {
+        [] => true,
+        [.., last] if (0x21..=0x7E).contains(last) => plain_start(b[0]),
+        [.., lead, _, _] if (0xE4..=0xE9).contains(lead) => plain_start(b[0]),
+        _ => false,
+    }
 }
 
 fn read_zip_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, String> {

@@ -42,6 +42,40 @@ fn column_names_and_long_cells() {
     assert!(e.contains("line 2, column 2") && e.contains("32767"), "{e}");
 }
 
+/// What a CSV record may not be, with or without quotes, read whole or
+/// record by record: too many columns (told before a long cell), a cell
+/// too long (its spaces counted, after other cells).
+#[test]
+fn csv_records_too_wide_or_too_long() {
+    let long = format!(" {} ", "村".repeat(MAX_CELL_CHARS - 1));
+    let wide = vec!["x"; MAX_COLS + 1].join(",");
+    let cases = [
+        (format!("a,b\n{wide}\n"), "line 2 has 513 columns"),
+        (format!("a,b\n\"q\",{wide}\n"), "line 2 has 514 columns"),
+        (format!("a,b\n{long},{wide}\n"), "line 2 has 514 columns"),
+        (format!("a,b,c\n1,2,{long}\n"), "line 2, column 3: "),
+        (format!("a,b,c\n1,\"2\",{long}\n"), "line 2, column 3: "),
+        (format!("a,b,c\n\n1,{long},3\n"), "line 3, column 2: "),
+    ];
+    for (csv, want) in cases {
+        let e = read_bytes(csv.as_bytes(), None).unwrap_err(); // ok: test code, not built into fupin
+        assert!(e.contains(want), "{want}: {e}");
+        let mut records = utf8_records(csv.as_bytes(), None).unwrap(); // ok: test code, not built into fupin
+        let e = loop {
+            match records.next_view() {
+                Ok(Some(_)) => continue,
+                Ok(None) => panic!("{want}: no error"), // ok: test code, not built into fupin
+                Err(CsvError::Other(e)) => break e,
+                Err(CsvError::NotUtf8) => panic!("{want}: not UTF-8"), // ok: test code, not built into fupin
+            }
+        };
+        assert!(e.contains(want), "{want}: {e}");
+    }
+    // Just within: the cell's spaces and characters make the limit.
+    let ok = format!("a,b\n1, {} \n", "村".repeat(MAX_CELL_CHARS - 2));
+    assert!(read_bytes(ok.as_bytes(), None).is_ok());
+}
+
 #[test]
 fn csv_line_numbers() {
     for text in [

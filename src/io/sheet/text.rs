@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use crate::domain::register::Span;
 
 use super::{
-    long_cell, too_long, too_much_text, trimmed, Cell, Encoding, Row, MAX_CELLS, MAX_COLS,
-    MAX_TEXT_BYTES,
+    long_cell, too_long, too_much_text, trimmed_at, Cell, Encoding, Row, MAX_CELLS, MAX_CELL_CHARS,
+    MAX_COLS, MAX_TEXT_BYTES,
 };
 
 /// The rows of a CSV file (the first `max_rows` of them). UTF-8 is read in
@@ -220,18 +220,20 @@ impl<'a> Records<'a> {
         let start = self.at;
         let (n_ends, n_out) = if plain {
             self.at += end;
-            let n_ends = record.iter().filter(|&&b| b == b',').count() + 1;
-            (n_ends, record.len() + 1 - n_ends)
+            (0, 0)
         } else {
             match self.next_record() {
                 Some(n) => (n.1, n.0),
                 None => return Ok(None),
             }
         };
+        let too_many = |n: usize| {
+            Err(CsvError::Other(format!(
+                "line {line} has {n} columns, more than the {MAX_COLS} fupin accepts"
+            )))
+        };
         if n_ends > MAX_COLS {
-            return fail(format!(
-                "line {line} has {n_ends} columns, more than the {MAX_COLS} fupin accepts"
-            ));
+            return too_many(n_ends);
         }
         // The record's text is valid and every cell starts and ends on a
         // character (the separators are ASCII): then every cell is valid.
@@ -245,31 +247,54 @@ impl<'a> Records<'a> {
         let text = text.ok_or(CsvError::NotUtf8)?;
         let spans = &mut self.spans;
         spans.clear();
+        // Whether a cell may be too long, told once the record is split.
+        let mut long = false;
         let mut push = |from: usize, to: usize| {
-            let cell = text.get(from..to).ok_or(CsvError::NotUtf8)?;
-            if let Some((_, n)) = long_cell([cell]) {
-                return Err(CsvError::Other(format!(
-                    "line {line}, column {}: {}",
-                    spans.len() + 1,
-                    too_long(n)
-                )));
+            if spans.len() == MAX_COLS {
+                return Err(());
             }
-            let (a, b) = trimmed(cell);
-            spans.push(((from + a) as u32, (from + b) as u32));
+            long |= to - from > MAX_CELL_CHARS;
+            spans.push(trimmed_at(text, from, to));
             Ok(())
         };
         let mut from = 0;
-        if plain {
+        let split = if plain {
             for_each_comma(text.as_bytes(), |i| {
                 push(from, i)?;
                 from = i + 1;
                 Ok(())
-            })?;
-            push(from, text.len())?;
+            })
+            .and_then(|()| push(from, text.len()))
         } else {
-            for &end in &self.ends[..n_ends] {
+            self.ends[..n_ends].iter().try_for_each(|&end| {
                 push(from, end)?;
                 from = end;
+                Ok(())
+            })
+        };
+        if split.is_err() {
+            return too_many(memchr::memchr_iter(b',', record).count() + 1);
+        }
+        let n_ends = spans.len();
+        let n_out = if plain {
+            text.len() + 1 - n_ends
+        } else {
+            n_out
+        };
+        if long {
+            let mut from = 0;
+            for (i, &(_, to)) in spans.iter().enumerate() {
+                // The cell as written runs to the next separator.
+                let to = match (plain, spans.get(i + 1)) {
+                    (true, Some(_)) => memchr::memchr(b',', &text.as_bytes()[to as usize..])
+                        .map_or(text.len(), |c| to as usize + c),
+                    (true, None) => text.len(),
+                    (false, _) => self.ends[i],
+                };
+                if let Some((_, n)) = long_cell([text.get(from..to).unwrap_or("")]) {
+                    return fail(format!("line {line}, column {}: {}", i + 1, too_long(n)));
+                }
+                from = to + plain as usize;
             }
         }
         self.cells_total += n_ends as u64;
