@@ -103,7 +103,7 @@ impl<'a> Checker<'a> {
                 .iter()
                 .filter(|s| s.required && s.col != Col::Village)
             {
-                if row.get(spec.col).is_empty() {
+                if !row.has(spec.col) {
                     f.push(at(
                         Finding::error(
                             "required_empty",
@@ -116,26 +116,27 @@ impl<'a> Checker<'a> {
             }
             let mut found: Coded = [None; N_COLS];
             for spec in COLUMNS {
-                let v = row.get(spec.col);
-                if v.is_empty() {
+                let Some(list) = &self.lists[spec.col.index()] else {
+                    continue;
+                };
+                if !row.has(spec.col) {
                     continue;
                 }
-                if let Some(list) = &self.lists[spec.col.index()] {
-                    found[spec.col.index()] = list.get(v);
-                    if found[spec.col.index()].is_none() {
-                        f.push(at(
-                            Finding::error(
-                                "code_value",
-                                format!(
-                                    "{} {v:?} is not one of the accepted values: {}",
-                                    spec.zh,
-                                    codes::accepted(list.list())
-                                ),
+                let v = row.get(spec.col);
+                found[spec.col.index()] = list.get(v);
+                if found[spec.col.index()].is_none() {
+                    f.push(at(
+                        Finding::error(
+                            "code_value",
+                            format!(
+                                "{} {v:?} is not one of the accepted values: {}",
+                                spec.zh,
+                                codes::accepted(list.list())
                             ),
-                            row,
-                            spec.col,
-                        ));
-                    }
+                        ),
+                        row,
+                        spec.col,
+                    ));
                 }
             }
             let id = self.check_id(row, &mut f, &ctx);
@@ -513,12 +514,10 @@ impl<'a> Checker<'a> {
 /// The row that holds a household-level value: the head's when filled,
 /// else the first row that fills it (else the head's).
 pub fn value_row(rows: &[PersonRow], head: usize, col: Col) -> &PersonRow {
-    if !rows[head].get(col).is_empty() {
+    if rows[head].has(col) {
         return &rows[head];
     }
-    rows.iter()
-        .find(|r| !r.get(col).is_empty())
-        .unwrap_or(&rows[head])
+    rows.iter().find(|r| r.has(col)).unwrap_or(&rows[head])
 }
 
 fn canonical(col: Col, v: &str) -> String {

@@ -92,6 +92,13 @@ impl PersonRow {
         self.text.get(from as usize..to as usize).unwrap_or("")
     }
 
+    /// Whether a cell is filled: as `!get(col).is_empty()`, without
+    /// reading its text.
+    pub fn has(&self, col: Col) -> bool {
+        let (from, to) = self.spans[col.index()];
+        from < to
+    }
+
     /// The cells in the order of the columns.
     pub fn cells(&self) -> impl Iterator<Item = &str> + '_ {
         (0..N_COLS).map(|i| self.cell(i))
