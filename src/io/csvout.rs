@@ -66,8 +66,8 @@ pub fn push_fields(out: &mut Vec<u8>, fields: &[&str]) {
 }
 
 /// Copy `src` to the start of `dst`, which has 16 bytes more room: a
-/// field of up to 16 bytes as two overlapping pieces of a fixed size, not
-/// by a call to copy memory.
+/// field of up to 32 bytes (an ID number is 18) as two overlapping pieces
+/// of a fixed size, not by a call to copy memory.
 #[inline]
 fn copy_short(dst: &mut [u8], src: &[u8]) {
     let n = src.len();
@@ -85,6 +85,10 @@ fn copy_short(dst: &mut [u8], src: &[u8]) {
         8..=16 => {
             dst[..8].copy_from_slice(&src[..8]);
             dst[n - 8..n].copy_from_slice(&src[n - 8..]);
+        }
+        17..=32 => {
+            dst[..16].copy_from_slice(&src[..16]);
+            dst[n - 16..n].copy_from_slice(&src[n - 16..]);
         }
         _ => dst[..n].copy_from_slice(src),
     }
@@ -234,7 +238,7 @@ mod tests {
             fields in proptest::collection::vec(
                 proptest::collection::vec(
                     proptest::sample::select(vec!["a", "中", ",", "\"", "\n", "\r", " ", "=", "-", "+", "@", "\t", "1", "'"]),
-                    0..4,
+                    0..12,
                 ).prop_map(|p| p.concat()),
                 0..6,
             )
