@@ -282,19 +282,9 @@ impl<'a> Records<'a> {
             n_out
         };
         if long {
-            let mut from = 0;
-            for (i, &(_, to)) in spans.iter().enumerate() {
-                // The cell as written runs to the next separator.
-                let to = match (plain, spans.get(i + 1)) {
-                    (true, Some(_)) => memchr::memchr(b',', &text.as_bytes()[to as usize..])
-                        .map_or(text.len(), |c| to as usize + c),
-                    (true, None) => text.len(),
-                    (false, _) => self.ends[i],
-                };
-                if let Some((_, n)) = long_cell([text.get(from..to).unwrap_or("")]) {
-                    return fail(format!("line {line}, column {}: {}", i + 1, too_long(n)));
-                }
-                from = to + plain as usize;
+            let ends = (!plain).then(|| &self.ends[..n_ends]);
+            if let Some((i, n)) = first_long_cell(text, &self.spans, ends) {
+                return fail(format!("line {line}, column {i}: {}", too_long(n)));
             }
         }
         self.cells_total += n_ends as u64;
@@ -343,6 +333,28 @@ impl<'a> Records<'a> {
             }
         }
     }
+}
+
+/// The first cell of a record that is too long: its column (from 1) and
+/// length in characters. The cells as written run from one separator to
+/// the next: the commas of `text` (a record without quotes), or `ends`.
+fn first_long_cell(text: &str, spans: &[Span], ends: Option<&[usize]>) -> Option<(usize, usize)> {
+    let mut from = 0;
+    for (i, &(_, trimmed_to)) in spans.iter().enumerate() {
+        let to = match ends {
+            Some(ends) => ends.get(i).copied().unwrap_or(text.len()),
+            None => text
+                .as_bytes()
+                .get(trimmed_to as usize..)
+                .and_then(|rest| memchr::memchr(b',', rest))
+                .map_or(text.len(), |c| trimmed_to as usize + c),
+        };
+        if let Some((_, n)) = long_cell([text.get(from..to).unwrap_or("")]) {
+            return Some((i + 1, n));
+        }
+        from = to + usize::from(ends.is_none());
+    }
+    None
 }
 
 /// Call `each` with the position of every comma of `b`, in order. Eight
