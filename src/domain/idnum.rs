@@ -100,11 +100,18 @@ pub fn parse(cell: &str, today: NaiveDate) -> Result<Parsed, IdError> {
     })
 }
 
+/// The date of birth that digits 7 to 14 (YYYYMMDD) give, when it is a
+/// real date.
 fn birth_date_of(full: &str) -> Option<NaiveDate> {
-    let y = full.get(6..10)?.parse().ok()?;
-    let m = full.get(10..12)?.parse().ok()?;
-    let d = full.get(12..14)?.parse().ok()?;
-    NaiveDate::from_ymd_opt(y, m, d)
+    let digits = full.as_bytes().get(6..14)?;
+    let mut n = 0u32;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(c - b'0');
+    }
+    NaiveDate::from_ymd_opt((n / 10_000) as i32, n / 100 % 100, n % 100)
 }
 
 /// Sex as the ID number gives it (odd sequence digit: male).
