@@ -334,6 +334,16 @@ impl CampaignChecks {
         f
     }
 
+    /// Where an ID number was read, and the village and household there.
+    fn id_place(&self, id: &IdAt) -> IdPlace<'_> {
+        let hh = &self.households[id.household as usize];
+        (
+            self.src(id.place, id.row),
+            &self.names[hh.village as usize],
+            hh.household.as_str(),
+        )
+    }
+
     /// An ID number seen twice: a finding at each place, naming the other
     /// (the first place, for every later one).
     fn duplicate_ids(&mut self) -> Vec<Finding> {
@@ -345,24 +355,12 @@ impl CampaignChecks {
                 [first, rest @ ..] if !rest.is_empty() => (first, rest),
                 _ => continue,
             };
-            let fh = &self.households[first.household as usize];
-            let first_src = self.src(first.place, first.row);
-            let there = (
-                &first_src,
-                &*self.names[fh.village as usize],
-                fh.household.as_str(),
-            );
+            let there = self.id_place(first);
             let id = text_of_key(first.key);
             for later in rest {
-                let hh = &self.households[later.household as usize];
-                let src = self.src(later.place, later.row);
-                let here = (
-                    &src,
-                    &*self.names[hh.village as usize],
-                    hh.household.as_str(),
-                );
-                f.push(id_twice(&id, here, there));
-                f.push(id_twice(&id, there, here));
+                let here = self.id_place(later);
+                f.push(id_twice(&id, &here, &there));
+                f.push(id_twice(&id, &there, &here));
             }
         }
         f
@@ -370,10 +368,10 @@ impl CampaignChecks {
 }
 
 /// A place of an ID number: where, and the village and household there.
-type IdPlace<'a> = (&'a Source, &'a str, &'a str);
+type IdPlace<'a> = (Source, &'a str, &'a str);
 
 /// The finding at `here` for an ID number also at `there`.
-fn id_twice(id: &str, here: IdPlace, there: IdPlace) -> Finding {
+fn id_twice(id: &str, here: &IdPlace, there: &IdPlace) -> Finding {
     let (src, village, household) = there;
     Finding::error(
         "id_duplicate",
@@ -384,7 +382,7 @@ fn id_twice(id: &str, here: IdPlace, there: IdPlace) -> Finding {
             src.row
         ),
     )
-    .at(here.0)
+    .at(&here.0)
     .column(Col::IdNumber.zh())
     .household(here.1, here.2)
 }

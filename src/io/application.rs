@@ -68,7 +68,7 @@ pub fn missing_columns(map: &HeaderMap, village_given: bool) -> Vec<Col> {
 /// register position of the map's i-th unknown column.
 pub fn person_rows(
     file: &str,
-    sheet: &mut Sheet,
+    sheet: &Sheet,
     map: &HeaderMap,
     extra_slots: &[usize],
     n_extras: usize,
@@ -76,7 +76,7 @@ pub fn person_rows(
 ) -> Vec<PersonRow> {
     let mut out = Vec::with_capacity(sheet.rows.len().saturating_sub(map.header_row + 1));
     let place = Place::new(file, &sheet.name, map, extra_slots, n_extras, village);
-    for row in &mut sheet.rows[map.header_row + 1..] {
+    for row in &sheet.rows[map.header_row + 1..] {
         out.extend(place.person(row));
     }
     out
@@ -117,10 +117,7 @@ impl<'a> Place<'a> {
     }
 
     /// The person of a data row; `None` for a blank row.
-    pub fn person(&self, row: &mut Row) -> Option<PersonRow> {
-        if row.cells.iter().all(|c| c.is_empty()) {
-            return None;
-        }
+    pub fn person(&self, row: &Row) -> Option<PersonRow> {
         // The cells' text, one after another.
         let mut text = String::with_capacity(row.cells.iter().map(|c| c.len()).sum());
         let mut spans = Vec::with_capacity(row.cells.len());
@@ -129,23 +126,22 @@ impl<'a> Place<'a> {
             text.push_str(c);
             spans.push((from, text.len() as u32));
         }
+        let view = View {
+            line: row.line,
+            text: &text,
+            spans: &spans,
+        };
         let mut p = PersonRow::default();
-        self.fill(&mut p, row.line, &text, &spans);
-        Some(p)
+        self.person_of(&view, &mut p).then_some(p)
     }
 
     /// The person of a record as read, in `row` (a row used before, whose
     /// allocations are kept); `false` for a blank record.
-    pub fn person_of(&self, view: &View, row: &mut PersonRow) -> bool {
+    pub fn person_of(&self, view: &View, p: &mut PersonRow) -> bool {
         if view.spans.iter().all(|(from, to)| from == to) {
             return false;
         }
-        self.fill(row, view.line, view.text, view.spans);
-        true
-    }
-
-    /// Fill `p` with the person whose sheet cells lie in `text` at `spans`.
-    fn fill(&self, p: &mut PersonRow, line: u64, text: &str, spans: &[Span]) {
+        let spans = view.spans;
         let mut mine: [Span; N_COLS] = Default::default();
         if self.in_order {
             // The sheet's columns are the register's.
@@ -159,13 +155,12 @@ impl<'a> Place<'a> {
                 }
             }
         }
-        p.refill((&self.file, &self.sheet, line), text, mine);
+        p.refill((&self.file, &self.sheet, view.line), view.text, mine);
         if self.n_extras > 0 {
-            let cell = |s: &Span| text.get(s.0 as usize..s.1 as usize).unwrap_or("");
             p.extras.resize(self.n_extras, Cell::default());
             for ((pos, _), slot) in self.map.extras.iter().zip(self.extra_slots) {
-                if let (Some(s), Some(dst)) = (spans.get(*pos), p.extras.get_mut(*slot)) {
-                    *dst = cell(s).into();
+                if let Some(dst) = p.extras.get_mut(*slot) {
+                    *dst = view.cell(*pos).into();
                 }
             }
         }
@@ -174,6 +169,7 @@ impl<'a> Place<'a> {
                 p.set(Col::Village, v);
             }
         }
+        true
     }
 }
 
@@ -206,8 +202,7 @@ mod tests {
         assert_eq!(m.header_row, 1);
         assert_eq!(m.known[Col::Name.index()], Some(1));
         assert_eq!(m.extras, vec![(3, "备注".to_string())]);
-        let mut s = s;
-        let rows = person_rows("f.csv", &mut s, &m, &[0], 1, Some("双河村"));
+        let rows = person_rows("f.csv", &s, &m, &[0], 1, Some("双河村"));
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].get(Col::Village), "双河村");
         assert_eq!(rows[0].extras, vec!["x".to_string()]);

@@ -294,7 +294,7 @@ impl Reading<'_> {
                 writer.household(&mut out, g, hh.head, extras.len())
             });
         };
-        for row in &mut head.rows[map.header_row + 1..] {
+        for row in &head.rows[map.header_row + 1..] {
             if let Some(p) = place.person(row) {
                 streak.push(p, &mut ready).ok()?;
             }
@@ -333,7 +333,7 @@ fn extra_slots(map: &HeaderMap, extras: &[String]) -> Vec<usize> {
 /// rows. The import, and the fuzz targets, go through here.
 pub fn check_sheets(
     label: &str,
-    mut sheets: Vec<sheet::Sheet>,
+    sheets: Vec<sheet::Sheet>,
     village: Option<&str>,
     extras: &[String],
     checker: &Checker,
@@ -341,7 +341,7 @@ pub fn check_sheets(
     let problem = |msg: String| refused(label, msg);
     let mut rows: Vec<PersonRow> = Vec::new();
     let mut any_header = false;
-    for s in &mut sheets {
+    for s in &sheets {
         let Some(map) = find_header(s) else { continue };
         any_header = true;
         let missing = missing_columns(&map, village.is_some());

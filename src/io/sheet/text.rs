@@ -164,7 +164,7 @@ impl<'a> Records<'a> {
     pub fn new(bytes: &'a [u8]) -> Result<Records<'a>, CsvError> {
         // The position is wanted only for the message.
         if let Some(at) = memchr::memchr(0, bytes) {
-            let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
+            let line = line_of(bytes, at);
             return Err(CsvError::Other(format!(
                 "the file holds NUL bytes (line {line}); it is not a text CSV file"
             )));
