@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
-pub use crate::cmd::chain::Stage;
+use crate::domain::chain::Round;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum NoticeFormat {
@@ -81,7 +81,7 @@ pub enum Command {
     /// Write the printable publicity notice of a stage for every village
     Notice {
         #[arg(long, value_enum)]
-        stage: Stage,
+        stage: Round,
         /// First day of publicity (YYYY-MM-DD); default: the day after the previous stage
         #[arg(long)]
         start: Option<String>,
@@ -92,7 +92,7 @@ pub enum Command {
     /// Apply the objections or review decisions of a stage (default: review/<stage>*)
     Review {
         #[arg(long, value_enum)]
-        stage: Stage,
+        stage: Round,
         files: Vec<PathBuf>,
         /// Record that the stage passed every household on (no decision sheet)
         #[arg(long)]

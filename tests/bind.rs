@@ -166,9 +166,8 @@ fn forms_show_the_household_and_its_members() {
 fn coded_values_show_chinese_labels_and_text_stays_text() {
     let t = ready();
     // Rewrite members of the register with English codes, aliases and a
-    // formula-like name, keeping its time so the chain still holds.
+    // formula-like name, and screen it again so the chain still holds.
     let p = t.path().join("out/register.csv");
-    let when = std::fs::metadata(&p).unwrap().modified().unwrap();
     let text = t.read("out/register.csv");
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
@@ -196,13 +195,17 @@ fn coded_values_show_chinese_labels_and_text_stays_text() {
     assert!(changed > 1);
     let h: Vec<&str> = header.iter().map(String::as_str).collect();
     std::fs::write(&p, csv_text(&h, &rows)).unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&p)
-        .unwrap()
-        .set_modified(when)
-        .unwrap();
-
+    // Staleness is by content: the primary list no longer derives from it.
+    let r = t.ok(&["bind"], 1);
+    assert!(
+        r.stderr.contains(
+            "out/primary-list.csv is stale: out/register.csv changed since `fupin screen` read it"
+        ),
+        "{}",
+        r.stderr
+    );
+    t.ok(&["survey"], 0);
+    t.ok(&["screen"], 0);
     t.ok(&["bind"], 0);
     let wb = workbook(&t, &first["village"]);
     let forms = sheet(&wb, "登记表");
@@ -263,10 +266,13 @@ fn bind_needs_the_final_list() {
     assert!(!t.exists("out/registration"));
     assert!(!t.exists("out/town-summary.xlsx"));
 
-    // A final list older than the county review it derives from.
+    // A register changed since the primary list was made from it, however
+    // old its time: staleness is by content (DESIGN 7).
     simulate_reviews(&t);
-    let p = t.path().join("out/final-list.csv");
+    let p = t.path().join("out/register.csv");
     let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let text = t.read("out/register.csv").replacen("户主", "户主 ", 1);
+    std::fs::write(&p, text).unwrap();
     std::fs::File::options()
         .write(true)
         .open(&p)
@@ -275,10 +281,11 @@ fn bind_needs_the_final_list() {
         .unwrap();
     let r = t.ok(&["bind"], 1);
     assert!(
-        r.stderr.contains("older than out/after-county-review.csv"),
+        r.stderr.contains("out/primary-list.csv is stale: out/register.csv changed"),
         "{}",
         r.stderr
     );
+    assert!(r.stderr.contains("run `fupin screen` again"), "{}", r.stderr);
 }
 
 #[test]

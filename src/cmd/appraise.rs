@@ -19,7 +19,8 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::{chain, check::describe, config, data, Ctx, Report};
+use super::chain::{self, List};
+use super::{check::describe, config, data, Ctx, Report};
 use crate::domain::appraisal::{outcome, parse_date, Outcome, Quorum};
 use crate::domain::finding::{Finding, Source};
 use crate::domain::roster::{Roster, Village};
@@ -83,7 +84,7 @@ pub fn run(
     let campaign = ctx.campaign()?;
     let roster = ctx.roster()?;
     let flag = flag_meeting(&roster, village, date, present)?;
-    let list_path = chain::require(ctx, "primary-list.csv")?;
+    let list_path = chain::require(ctx, List::Primary)?;
     let primary = load_primary(&list_path, &roster)?;
     let files = super::named_or_folder(ctx, files, "appraisal", "the meeting and vote sheets")?;
     let mut report = Report {

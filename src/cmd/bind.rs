@@ -12,7 +12,8 @@ use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-use super::{chain, config, data, Ctx, Report};
+use super::chain::{self, List, Round};
+use super::{config, data, Ctx, Report};
 use crate::domain::campaign::Campaign;
 use crate::domain::columns::Col;
 use crate::domain::money::{parse_money, Fen};
@@ -41,9 +42,9 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     let roster = ctx.roster()?;
     let standard = campaign.current_standard().map_err(config)?;
     let lang = campaign.output.lang;
-    let final_path = load::final_list(ctx)?;
-    let register_path = chain::require(ctx, "register.csv")?;
-    let primary_path = chain::require(ctx, "primary-list.csv")?;
+    let final_path = chain::require(ctx, List::Final)?;
+    let register_path = chain::require(ctx, List::Register)?;
+    let primary_path = chain::require(ctx, List::Primary)?;
     let mut report = Report::default();
     report.inputs.extend([
         ctx.path("campaign.toml"),
@@ -299,14 +300,10 @@ fn summarise(
     let inputs = &mut report.inputs;
     let appraised = load::stage_counts(ctx, "appraised.csv", "outcome", "passed", inputs)?;
     let mut reviews = Vec::new();
-    for s in [
-        chain::Stage::Village,
-        chain::Stage::Town,
-        chain::Stage::County,
-    ] {
+    for r in Round::ALL {
         reviews.push(load::stage_counts(
             ctx,
-            &s.output(),
+            List::Reviewed(r).file(),
             "outcome",
             "kept",
             inputs,

@@ -1,78 +1,53 @@
-//! The chain of stages (DESIGN 1): each stage reads the list the previous
-//! stage wrote. A stage whose input does not exist yet, or is older than the
-//! list it derives from, fails with the command to run first.
+//! The chain of stages as the commands meet it (the registry itself is
+//! `domain::chain`): a step's input list must exist and be up to date, and
+//! `run` and `demo` run a step with its defaults through [`run_step`].
 
 use anyhow::Result;
 use std::path::PathBuf;
-use std::time::SystemTime;
 
-use super::{data, Ctx};
+use super::{data, Ctx, Report};
+use crate::cli::NoticeFormat;
+pub use crate::domain::chain::{List, Round, Step};
+use crate::io::staleness;
 
-/// A stage of publicity and review.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Stage {
-    Village,
-    Town,
-    County,
-}
-
-impl Stage {
-    pub fn en(self) -> &'static str {
-        match self {
-            Stage::Village => "village",
-            Stage::Town => "town",
-            Stage::County => "county",
-        }
-    }
-    /// The list a notice or review of this stage reads, and the command
-    /// that writes it.
-    pub fn input(self) -> (&'static str, &'static str) {
-        match self {
-            Stage::Village => ("appraised.csv", "fupin appraise"),
-            Stage::Town => ("after-village-review.csv", "fupin review --stage village"),
-            Stage::County => ("after-town-review.csv", "fupin review --stage town"),
-        }
-    }
-    /// The list this stage's review writes.
-    pub fn output(self) -> String {
-        format!("after-{}-review.csv", self.en())
-    }
-}
-
-/// The lists in the order they derive from each other.
-pub const ORDER: [(&str, &str); 6] = [
-    ("register.csv", "fupin import"),
-    ("primary-list.csv", "fupin screen"),
-    ("appraised.csv", "fupin appraise"),
-    ("after-village-review.csv", "fupin review --stage village"),
-    ("after-town-review.csv", "fupin review --stage town"),
-    ("after-county-review.csv", "fupin review --stage county"),
-];
-
-fn modified(p: &std::path::Path) -> Option<SystemTime> {
-    std::fs::metadata(p).and_then(|m| m.modified()).ok()
-}
-
-/// The path of `out/<name>`, which must exist and be no older than the list
-/// it derives from; otherwise a data error naming the command to run.
-pub fn require(ctx: &Ctx, name: &str) -> Result<PathBuf> {
-    let i = ORDER.iter().position(|(n, _)| *n == name).unwrap_or(0);
-    let (_, cmd) = ORDER[i];
-    let path = ctx.out().join(name);
-    let Some(t) = modified(&path) else {
+/// The path of `out/<list>`, which must exist and must not be stale (DESIGN
+/// 7: by content, as `status --verify` decides, the settings aside);
+/// otherwise a data error naming the command to run.
+pub fn require(ctx: &Ctx, list: List) -> Result<PathBuf> {
+    let path = ctx.out().join(list.file());
+    let by = list.written_by();
+    if !path.is_file() {
         return Err(data(format!(
-            "out/{name} does not exist yet: run `{cmd}` first"
+            "{list} does not exist yet: run `{by}` first"
         )));
-    };
-    if i > 0 {
-        let (prev, _) = ORDER[i - 1];
-        if let Some(tp) = modified(&ctx.out().join(prev)) {
-            if tp > t {
-                return Err(data(format!(
-                    "out/{name} is older than out/{prev}, which it derives from: run `{cmd}` again"
-                )));
-            }
-        }
+    }
+    let name = list.to_string();
+    if let Some(s) = staleness::verify_data(&ctx.dir)
+        .stale
+        .iter()
+        .find(|s| s.output == name)
+    {
+        return Err(data(s.sentence()));
     }
     Ok(path)
+}
+
+/// Whether an output of the last successful run of `step` is stale by its
+/// data (as [`require`] decides).
+pub fn stale(ctx: &Ctx, step: Step) -> bool {
+    staleness::verify_data(&ctx.dir).touches(step)
+}
+
+/// Run a step with its defaults: every file of its input folder, notices
+/// as workbooks, decisions from `review/`.
+pub fn run_step(ctx: &Ctx, step: Step) -> Result<Report> {
+    match step {
+        Step::Import => super::import::run(ctx, &[], None, None),
+        Step::Survey => super::survey::run(ctx, &[]),
+        Step::Screen => super::screen::run(ctx, false),
+        Step::Appraise => super::appraise::run(ctx, &[], None, None, None),
+        Step::Notice(r) => super::notice::run(ctx, r, None, NoticeFormat::Xlsx),
+        Step::Review(r) => super::review::run(ctx, r, &[], false),
+        Step::Bind => super::bind::run(ctx),
+    }
 }

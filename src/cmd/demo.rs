@@ -11,9 +11,8 @@ use anyhow::{Context, Result};
 use serde_json::{json, Value};
 use std::path::Path;
 
-use super::chain::Stage;
+use super::chain::{run_step, List, Round, Step};
 use super::{config, finish_stage, Ctx, Report};
-use crate::cli::NoticeFormat;
 use crate::demo::{appraisal, generate, review, DemoOptions};
 use crate::io::lists::read_list;
 
@@ -226,82 +225,59 @@ fn stage(
     code
 }
 
+/// Run a step of the chain with its defaults, as `run` does.
+fn step(town: &Ctx, stages: &mut Vec<Value>, step: Step) -> i32 {
+    stage(town, stages, &step.args(), || run_step(town, step))
+}
+
 fn chain(town: &Ctx, opts: &DemoOptions, stages: &mut Vec<Value>) -> Result<()> {
     let _lock = super::lock(town)?;
-    let must = |code: i32, what: &str| -> Result<()> {
+    let must = |code: i32, step: Step| -> Result<()> {
         if code == 0 {
             Ok(())
         } else {
             Err(super::data(format!(
-                "the demo stopped: `fupin {what}` exited {code}"
+                "the demo stopped: `{step}` exited {code}"
             )))
         }
     };
-    let code = stage(town, stages, &["import"], || {
-        super::import::run(town, &[], None, None)
-    });
+    let code = step(town, stages, Step::Import);
     if opts.errors {
-        stage(town, stages, &["survey"], || super::survey::run(town, &[]));
+        step(town, stages, Step::Survey);
         stage(town, stages, &["screen", "--provisional"], || {
             super::screen::run(town, true)
         });
         town.say("\nthe villages correct the rows named in out/findings.xlsx and hand in their sheets again:");
         correct(town, opts)?;
-        let code = stage(town, stages, &["import"], || {
-            super::import::run(town, &[], None, None)
-        });
-        must(code, "import")?;
+        let code = step(town, stages, Step::Import);
+        must(code, Step::Import)?;
     } else {
-        must(code, "import")?;
+        must(code, Step::Import)?;
     }
-    must(
-        stage(town, stages, &["survey"], || super::survey::run(town, &[])),
-        "survey",
-    )?;
-    must(
-        stage(town, stages, &["screen"], || {
-            super::screen::run(town, false)
-        }),
-        "screen",
-    )?;
-
-    let campaign = town.campaign()?;
-    let roster = town.roster()?;
-    let primary = read_list(&town.out().join("primary-list.csv"))?;
-    appraisal::write_appraisal_sheets(
-        &town.dir,
-        &primary,
-        &roster,
-        campaign.campaign.year,
-        opts.seed,
-    )?;
-    must(
-        stage(town, stages, &["appraise"], || {
-            super::appraise::run(town, &[], None, None, None)
-        }),
-        "appraise",
-    )?;
-    let appraised = read_list(&town.out().join("appraised.csv"))?;
-    review::write_review_sheets(&town.dir, &appraised, opts.seed)?;
-    for s in [Stage::Village, Stage::Town, Stage::County] {
-        let name = s.en();
-        must(
-            stage(town, stages, &["notice", "--stage", name], || {
-                super::notice::run(town, s, None, NoticeFormat::Xlsx)
-            }),
-            "notice",
-        )?;
-        must(
-            stage(town, stages, &["review", "--stage", name], || {
-                super::review::run(town, s, &[], false)
-            }),
-            "review",
-        )?;
+    for s in Step::ALL.into_iter().filter(|s| *s != Step::Import) {
+        // The villages hand in what each stage reads as the chain reaches it.
+        match s {
+            Step::Appraise => {
+                let campaign = town.campaign()?;
+                let roster = town.roster()?;
+                let primary = read_list(&town.out().join(List::Primary.file()))?;
+                appraisal::write_appraisal_sheets(
+                    &town.dir,
+                    &primary,
+                    &roster,
+                    campaign.campaign.year,
+                    opts.seed,
+                )?;
+            }
+            Step::Notice(Round::Village) => {
+                let appraised = read_list(&town.out().join(List::Appraised.file()))?;
+                review::write_review_sheets(&town.dir, &appraised, opts.seed)?;
+            }
+            _ => {}
+        }
+        must(step(town, stages, s), s)?;
     }
-    must(
-        stage(town, stages, &["bind"], || super::bind::run(town)),
-        "bind",
-    )
+    Ok(())
 }
 
 /// Replace the application sheets that hold the deliberate errors with the

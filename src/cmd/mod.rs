@@ -2,7 +2,7 @@
 //! returns a [`Report`]; `main` prints it, writes the journal line and maps
 //! failures to exit codes.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -130,7 +130,7 @@ impl Ctx {
 
     /// Path relative to the campaign folder, for messages and outputs.
     pub fn rel(&self, p: &Path) -> String {
-        p.strip_prefix(&self.dir).unwrap_or(p).display().to_string()
+        crate::io::folder::rel(&self.dir, p)
     }
 }
 
@@ -253,20 +253,4 @@ pub fn named_or_folder(
     folder_files(&dir)
 }
 
-/// The files of an input folder that fupin should read: not hidden, not an
-/// office lock file (`~$…`), sorted by name.
-pub fn folder_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut v = Vec::new();
-    for e in
-        std::fs::read_dir(dir).with_context(|| format!("cannot read folder {}", dir.display()))?
-    {
-        let e = e?;
-        let name = e.file_name().to_string_lossy().to_string();
-        if name.starts_with('.') || name.starts_with("~$") || !e.file_type()?.is_file() {
-            continue;
-        }
-        v.push(e.path());
-    }
-    v.sort();
-    Ok(v)
-}
+pub use crate::io::folder::folder_files;

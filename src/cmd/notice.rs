@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::chain::{self, Stage};
+use super::chain::{self, List};
 use super::{config, data, Ctx, Report};
 use crate::cli::NoticeFormat;
 use crate::domain::codes;
@@ -54,15 +54,10 @@ struct Village {
     rows: Vec<ListRow>,
 }
 
-pub fn run(ctx: &Ctx, stage: Stage, start: Option<&str>, format: NoticeFormat) -> Result<Report> {
+pub fn run(ctx: &Ctx, round: Round, start: Option<&str>, format: NoticeFormat) -> Result<Report> {
     let campaign = ctx.campaign()?;
     let roster = ctx.roster()?;
     let standard = campaign.current_standard().map_err(config)?;
-    let round = match stage {
-        Stage::Village => Round::Village,
-        Stage::Town => Round::Town,
-        Stage::County => Round::County,
-    };
     let days = round.days(&campaign.publicity);
     if days == 0 {
         return Err(config(format!(
@@ -75,15 +70,14 @@ pub fn run(ctx: &Ctx, stage: Stage, start: Option<&str>, format: NoticeFormat) -
         .transpose()?;
 
     let mut report = Report::default();
-    let (list_name, _) = stage.input();
-    let list_path = chain::require(ctx, list_name)?;
+    let list_path = chain::require(ctx, round.input())?;
     report.inputs.push(list_path.clone());
     report
         .inputs
         .extend([ctx.path("campaign.toml"), ctx.path("villages.csv")]);
     let villages = villages_of(&list_path, round, &roster)?;
 
-    let register = chain::require(ctx, "register.csv")?;
+    let register = chain::require(ctx, List::Register)?;
     let wanted: HashSet<(String, String)> = villages
         .iter()
         .flat_map(|v| v.rows.iter().map(ListRow::key))

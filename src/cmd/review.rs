@@ -12,9 +12,8 @@ use anyhow::Result;
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
-use super::chain::{self, Stage};
+use super::chain::{self, List, Round, Step};
 use super::{check::describe, config, data, folder_files, Ctx, Report};
 use crate::domain::finding::Finding;
 use crate::domain::review::{self as rules, DecisionRow, Key, Outcome};
@@ -37,7 +36,7 @@ pub const EXTRA: [&str; 5] = ["rank", "per_capita_income", "outcome", "reason", 
 /// The own columns of `out/final-list.csv`.
 pub const FINAL_EXTRA: [&str; 2] = ["rank", "per_capita_income"];
 
-pub fn run(ctx: &Ctx, stage: Stage, files: &[PathBuf], no_changes: bool) -> Result<Report> {
+pub fn run(ctx: &Ctx, stage: Round, files: &[PathBuf], no_changes: bool) -> Result<Report> {
     let _campaign = ctx.campaign()?;
     let roster = ctx.roster()?;
     if no_changes && !files.is_empty() {
@@ -45,32 +44,32 @@ pub fn run(ctx: &Ctx, stage: Stage, files: &[PathBuf], no_changes: bool) -> Resu
             "--no-changes records that the stage passed every household on: do not name decision sheets with it",
         ));
     }
-    let (input_name, _) = stage.input();
-    let input = chain::require(ctx, input_name)?;
+    let input_list = stage.input();
+    let input = chain::require(ctx, input_list)?;
     let schedule = ctx.out().join("schedule.csv");
     let noticed = noticed_villages(&schedule, stage)?;
-    let s = stage.en();
+    let s = stage.name();
     if noticed.is_empty() {
         return Err(data(format!(
             "the {s} publicity has not been noticed (out/schedule.csv has no {s} period): run `fupin notice --stage {s}` first — objections come during publicity"
         )));
     }
-    if modified(&schedule) < modified(&input) {
+    if chain::stale(ctx, Step::Notice(stage)) {
         return Err(data(format!(
-            "out/{input_name} changed after the {s} notices were written: run `fupin notice --stage {s}` again, so that the publicity shows the list under review"
+            "{input_list} changed after the {s} notices were written: run `fupin notice --stage {s}` again, so that the publicity shows the list under review"
         )));
     }
 
     let list = read_list(&input).map_err(|e| data(format!("{e:#}")))?;
     if !list.is_empty() && list.iter().all(|r| !r.fields.contains_key("outcome")) {
         return Err(data(format!(
-            "out/{input_name} has no outcome column: run `{}` again",
-            stage.input().1
+            "{input_list} has no outcome column: run `{}` again",
+            input_list.written_by()
         )));
     }
     let want = match stage {
-        Stage::Village => "passed",
-        Stage::Town | Stage::County => "kept",
+        Round::Village => "passed",
+        Round::Town | Round::County => "kept",
     };
     let mut entered: Vec<ListRow> = Vec::new();
     let mut absent: HashMap<Key, String> = HashMap::new();
@@ -135,7 +134,7 @@ pub fn run(ctx: &Ctx, stage: Stage, files: &[PathBuf], no_changes: bool) -> Resu
     let errors = findings.iter().filter(|f| f.is_error()).count();
     report.json.insert("errors".into(), json!(errors));
     report.json.insert("decisions".into(), json!(rows.len()));
-    let list_path = out.join(stage.output());
+    let list_path = out.join(List::Reviewed(stage).file());
     let final_path = out.join("final-list.csv");
     if errors > 0 {
         report.outputs.push(findings_csv.clone());
@@ -150,7 +149,7 @@ pub fn run(ctx: &Ctx, stage: Stage, files: &[PathBuf], no_changes: bool) -> Resu
         // An older list no longer reflects the decision sheets: take it away
         // so that no later stage builds on it.
         let mut stale = vec![list_path];
-        if stage == Stage::County {
+        if stage == Round::County {
             stale.push(final_path);
         }
         for p in stale.iter().filter(|p| p.exists()) {
@@ -183,7 +182,7 @@ pub fn run(ctx: &Ctx, stage: Stage, files: &[PathBuf], no_changes: bool) -> Resu
     }
     write_list(&list_path, &EXTRA, &rows_out)?;
     report.outputs.push(list_path.clone());
-    if stage == Stage::County {
+    if stage == Round::County {
         let kept: Vec<ListRow> = rows_out
             .iter()
             .filter(|r| r.get("outcome") == Outcome::Kept.en())
@@ -201,7 +200,7 @@ pub fn run(ctx: &Ctx, stage: Stage, files: &[PathBuf], no_changes: bool) -> Resu
 }
 
 /// Why a household on the input list did not enter the stage.
-fn why_absent(stage: Stage, row: &ListRow) -> String {
+fn why_absent(stage: Round, row: &ListRow) -> String {
     let reason = row.get("reason");
     let tail = if reason.is_empty() {
         String::new()
@@ -209,7 +208,7 @@ fn why_absent(stage: Stage, row: &ListRow) -> String {
         format!(" ({reason})")
     };
     match (stage, row.get("outcome")) {
-        (Stage::Village, "failed") => format!("it failed the appraisal{tail}"),
+        (Round::Village, "failed") => format!("it failed the appraisal{tail}"),
         (_, "removed") => format!(
             "it was removed at the {} review{tail}",
             if row.get("stage").is_empty() {
@@ -243,9 +242,6 @@ pub fn sort_rows(roster: &Roster, rows: &mut [ListRow]) {
     });
 }
 
-fn modified(p: &Path) -> Option<SystemTime> {
-    std::fs::metadata(p).and_then(|m| m.modified()).ok()
-}
 
 /// The rows of `out/schedule.csv` (`village_code, village, stage, start,
 /// end`), each as (village code, stage, start, end); none when the file
@@ -294,17 +290,17 @@ pub fn read_csv(path: &Path) -> Result<Vec<HashMap<String, String>>> {
 }
 
 /// Codes of the villages whose publicity of `stage` is in the schedule.
-fn noticed_villages(schedule: &Path, stage: Stage) -> Result<Vec<String>> {
+fn noticed_villages(schedule: &Path, stage: Round) -> Result<Vec<String>> {
     Ok(read_schedule(schedule)?
         .into_iter()
-        .filter(|r| r[1].eq_ignore_ascii_case(stage.en()))
+        .filter(|r| r[1].eq_ignore_ascii_case(stage.name()))
         .map(|r| r[0].clone())
         .collect())
 }
 
 /// The decision sheets: the files named, or the files of `review/` whose
 /// names begin with the stage's name.
-fn decision_files(ctx: &Ctx, stage: Stage, files: &[PathBuf]) -> Result<Vec<PathBuf>> {
+fn decision_files(ctx: &Ctx, stage: Round, files: &[PathBuf]) -> Result<Vec<PathBuf>> {
     if !files.is_empty() {
         return Ok(files.to_vec());
     }
@@ -316,7 +312,7 @@ fn decision_files(ctx: &Ctx, stage: Stage, files: &[PathBuf]) -> Result<Vec<Path
         .into_iter()
         .filter(|p| {
             p.file_name()
-                .map(|n| n.to_string_lossy().to_lowercase().starts_with(stage.en()))
+                .map(|n| n.to_string_lossy().to_lowercase().starts_with(stage.name()))
                 .unwrap_or(false)
         })
         .collect())
@@ -381,8 +377,8 @@ fn read_decisions(ctx: &Ctx, files: &[PathBuf], findings: &mut Vec<Finding>) -> 
 }
 
 /// Counts for the clerk and the `--json` report.
-fn summarise(ctx: &Ctx, roster: &Roster, stage: Stage, rows: &[ListRow], report: &mut Report) {
-    let s = stage.en();
+fn summarise(ctx: &Ctx, roster: &Roster, stage: Round, rows: &[ListRow], report: &mut Report) {
+    let s = stage.name();
     let removed: Vec<&ListRow> = rows
         .iter()
         .filter(|r| r.get("outcome") == Outcome::Removed.en())
@@ -431,8 +427,8 @@ fn summarise(ctx: &Ctx, roster: &Roster, stage: Stage, rows: &[ListRow], report:
             r.get("reason")
         ));
     }
-    ctx.say(format!("wrote out/{}", stage.output()));
-    if stage == Stage::County {
+    ctx.say(format!("wrote out/{}", List::Reviewed(stage).file()));
+    if stage == Round::County {
         ctx.say(format!(
             "wrote out/final-list.csv: {kept} households, {} persons; next: fupin bind",
             rows.iter()
@@ -442,7 +438,7 @@ fn summarise(ctx: &Ctx, roster: &Roster, stage: Stage, rows: &[ListRow], report:
         ));
     } else {
         let next = match stage {
-            Stage::Village => "town",
+            Round::Village => "town",
             _ => "county",
         };
         ctx.say(format!("next: fupin notice --stage {next}"));

@@ -10,9 +10,9 @@ use anyhow::Result;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
-use super::chain::Stage;
+use super::chain::{run_step, Step};
 use super::{config, finish_stage, folder_files, Ctx, Report};
-use crate::cli::NoticeFormat;
+use crate::io::staleness;
 use crate::io::journal;
 
 mod county;
@@ -89,73 +89,6 @@ pub fn write_county_summary(dir: &Path, outcomes: &[Outcome]) -> Result<Vec<Path
     county::write_summary(dir, outcomes)
 }
 
-/// A stage of the chain as `run` sees it.
-struct Step {
-    args: Vec<&'static str>,
-    /// An input folder and the file-name prefix the stage reads from it;
-    /// when no such file is there the run waits (or, for the optional
-    /// survey, skips the stage).
-    needs: Option<(&'static str, &'static str, &'static str)>,
-    optional: bool,
-}
-
-fn steps() -> Vec<Step> {
-    let step = |args: Vec<&'static str>, needs, optional| Step {
-        args,
-        needs,
-        optional,
-    };
-    let mut v = vec![
-        step(
-            vec!["import"],
-            Some((
-                "applications",
-                "",
-                "the village application sheets in applications/",
-            )),
-            false,
-        ),
-        step(
-            vec!["survey"],
-            Some(("survey", "", "survey result sheets in survey/")),
-            true,
-        ),
-        step(vec!["screen"], None, false),
-        step(
-            vec!["appraise"],
-            Some((
-                "appraisal",
-                "",
-                "the appraisal meeting and vote sheets in appraisal/",
-            )),
-            false,
-        ),
-    ];
-    for (s, what) in [
-        (
-            "village",
-            "the village publicity's decision sheet in review/ (a file named village…)",
-        ),
-        (
-            "town",
-            "the town review's decision sheet in review/ (a file named town…)",
-        ),
-        (
-            "county",
-            "the county review's decision sheet in review/ (a file named county…)",
-        ),
-    ] {
-        v.push(step(vec!["notice", "--stage", s], None, false));
-        v.push(step(
-            vec!["review", "--stage", s],
-            Some(("review", s, what)),
-            false,
-        ));
-    }
-    v.push(step(vec!["bind"], None, false));
-    v
-}
-
 /// Run the stages of one town in order.
 pub fn run_town(town: &Ctx) -> Outcome {
     let mut o = Outcome {
@@ -176,41 +109,41 @@ pub fn run_town(town: &Ctx) -> Outcome {
             return o;
         }
     };
-    let stale: Vec<String> = super::status::verify::verify(town)
-        .stale
-        .into_iter()
-        .map(|s| s.command)
-        .collect();
+    let verdict = staleness::verify(&town.dir);
     let mut upstream_ran = false;
-    for step in steps() {
-        let label = step.args.join(" ");
-        if let Some((folder, prefix, what)) = step.needs {
-            let present = folder_files(&town.path(folder))
-                .map(|fs| {
-                    fs.iter().any(|f| {
-                        f.file_name()
-                            .is_some_and(|n| n.to_string_lossy().to_lowercase().starts_with(prefix))
-                    })
-                })
-                .unwrap_or(false);
-            if !present {
-                if step.optional {
-                    continue;
-                }
-                o.status = "waiting";
-                o.detail = format!("waiting for {what} before `fupin {label}`");
-                town.say(format!("{label}: {}", o.detail));
-                return o;
-            }
-        }
-        if !upstream_ran && up_to_date(town, &step.args, &stale) {
+    for step in Step::ALL {
+        let label = step.args().join(" ");
+        // A step done by hand (files named, `--no-changes`, a meeting given
+        // on the command line) is done: its folder need not hold anything.
+        if !upstream_ran && up_to_date(town, step, &verdict) {
             town.say(format!("{label}: up to date"));
             o.skipped.push(label);
             continue;
         }
+        if let Some(folder) = step.folder() {
+            let present = folder_files(&town.path(folder.name))
+                .map(|fs| {
+                    fs.iter().any(|f| {
+                        f.file_name().is_some_and(|n| {
+                            n.to_string_lossy().to_lowercase().starts_with(folder.prefix)
+                        })
+                    })
+                })
+                .unwrap_or(false);
+            if !present {
+                if folder.optional {
+                    continue;
+                }
+                o.status = "waiting";
+                o.detail = format!("waiting for {} before `fupin {label}`", folder.what);
+                town.say(format!("{label}: {}", o.detail));
+                return o;
+            }
+        }
         town.say(format!("\n== fupin -C {} {label}", town.dir.display()));
-        let result = dispatch(town, &step.args);
-        let code = finish_stage(town, step.args[0], &step.args[1..], &result);
+        let result = run_step(town, step);
+        let args = step.args();
+        let code = finish_stage(town, args[0], &args[1..], &result);
         o.ran.push(label.clone());
         upstream_ran = true;
         if code != 0 {
@@ -223,29 +156,9 @@ pub fn run_town(town: &Ctx) -> Outcome {
     o
 }
 
-fn dispatch(town: &Ctx, args: &[&str]) -> Result<Report> {
-    let stage = match args.get(2) {
-        Some(&"town") => Stage::Town,
-        Some(&"county") => Stage::County,
-        _ => Stage::Village,
-    };
-    match args[0] {
-        "import" => super::import::run(town, &[], None, None),
-        "survey" => super::survey::run(town, &[]),
-        "screen" => super::screen::run(town, false),
-        "appraise" => super::appraise::run(town, &[], None, None, None),
-        "notice" => super::notice::run(town, stage, None, NoticeFormat::Xlsx),
-        "review" => super::review::run(town, stage, &[], false),
-        _ => super::bind::run(town),
-    }
-}
-
-/// A stage is up to date when it has run successfully (the journal says
-/// so) and `status --verify` finds none of its outputs stale: its inputs
+/// A step is up to date when it has run successfully (the journal says
+/// so) and staleness finds none of its outputs stale: its inputs
 /// unchanged, no new file in the input folders it read, its outputs there.
-fn up_to_date(town: &Ctx, args: &[&str], stale: &[String]) -> bool {
-    journal::last_success(&town.out(), args).is_some()
-        && !stale
-            .iter()
-            .any(|c| *c == format!("fupin {}", args.join(" ")))
+fn up_to_date(town: &Ctx, step: Step, verdict: &staleness::Verdict) -> bool {
+    journal::last_success(&town.out(), step).is_some() && !verdict.touches(step)
 }

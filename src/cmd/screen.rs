@@ -8,7 +8,8 @@ use anyhow::Result;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-use super::{check, config, data, survey, Ctx, Report};
+use super::chain::List;
+use super::{check, config, survey, Ctx, Report};
 use crate::domain::campaign::Scope;
 use crate::domain::finding::Severity;
 use crate::domain::register::Household;
@@ -48,11 +49,7 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
 
     let survey_csv = ctx.out().join("survey.csv");
     let (survey_map, survey_invalid) = if survey_csv.exists() {
-        if modified(&survey_csv) < modified(&ctx.out().join("register.csv")) {
-            return Err(data(
-                "out/survey.csv is older than out/register.csv: run `fupin survey` again",
-            ));
-        }
+        super::chain::require(ctx, List::Survey)?;
         report.inputs.push(survey_csv.clone());
         survey::load(&survey_csv)?
     } else {
@@ -157,12 +154,6 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
         report.json.extend(m);
     }
     Ok(report)
-}
-
-fn modified(p: &std::path::Path) -> std::time::SystemTime {
-    std::fs::metadata(p)
-        .and_then(|m| m.modified())
-        .unwrap_or(std::time::UNIX_EPOCH)
 }
 
 fn count_survey_errors(ctx: &Ctx) -> Result<usize> {

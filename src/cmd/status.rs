@@ -13,9 +13,8 @@ use anyhow::Result;
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
-use super::chain::Stage;
+use super::chain::{List, Round, Step};
 use super::review::{read_csv, read_schedule};
 use super::{folder_files, Ctx, Report};
 use crate::domain::campaign::Lang;
@@ -23,13 +22,12 @@ use crate::domain::columns::Col;
 use crate::domain::roster::Roster;
 use crate::io::lists::{read_list, ListRow};
 use crate::io::register::RegisterReader;
+use crate::io::staleness::{self, Verdict};
 
 mod show;
-pub(crate) mod verify;
 
 use show::{counts_table, dates_table, done, table, village_json};
 
-const STAGES: [Stage; 3] = [Stage::Village, Stage::Town, Stage::County];
 
 /// What is known of one village.
 #[derive(Default)]
@@ -53,7 +51,8 @@ struct Village {
 #[derive(Default)]
 struct Facts {
     exists: HashMap<&'static str, bool>,
-    stale: Vec<(String, &'static str)>,
+    /// Outputs stale since their inputs changed, as every stage decides.
+    verdict: Verdict,
     problems: Vec<String>,
     inputs: Vec<PathBuf>,
 }
@@ -62,10 +61,23 @@ impl Facts {
     fn has(&self, name: &str) -> bool {
         self.exists.get(name).copied().unwrap_or(false)
     }
-    fn is_stale(&self, name: &str) -> bool {
-        self.stale
-            .iter()
-            .any(|(m, _)| m.starts_with(&format!("out/{name} ")))
+    fn is_stale(&self, list: List) -> bool {
+        let name = list.to_string();
+        self.verdict.stale.iter().any(|s| s.output == name)
+    }
+    /// One line for each stale list, and for each other command with a
+    /// stale output.
+    fn stale_lines(&self) -> Vec<String> {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut v = Vec::new();
+        for s in &self.verdict.stale {
+            let list = List::ALL.iter().any(|l| l.to_string() == s.output);
+            if list || !seen.contains(&s.command.as_str()) {
+                seen.push(&s.command);
+                v.push(s.sentence());
+            }
+        }
+        v
     }
 }
 
@@ -108,7 +120,8 @@ pub fn run(ctx: &Ctx, verify: bool) -> Result<Report> {
     ctx.say("");
     ctx.say(table(&dates_table(&v, lang), 5));
     ctx.say("");
-    for (m, _) in &facts.stale {
+    let stale = facts.stale_lines();
+    for m in &stale {
         ctx.say(format!("note: {m}"));
     }
     for p in &facts.problems {
@@ -126,11 +139,10 @@ pub fn run(ctx: &Ctx, verify: bool) -> Result<Report> {
     );
     report.json.insert("next".into(), json!(next));
     report.json.insert("next_command".into(), json!(cmd));
-    let stale: Vec<&String> = facts.stale.iter().map(|(m, _)| m).collect();
     report.json.insert("stale".into(), json!(stale));
     report.json.insert("problems".into(), json!(facts.problems));
     if verify {
-        let verdict = verify::verify(ctx);
+        let verdict = &facts.verdict;
         for l in verdict.lines() {
             ctx.say(l);
         }
@@ -145,9 +157,6 @@ pub fn run(ctx: &Ctx, verify: bool) -> Result<Report> {
     Ok(report)
 }
 
-fn modified(p: &Path) -> Option<SystemTime> {
-    std::fs::metadata(p).and_then(|m| m.modified()).ok()
-}
 
 fn place(roster: &Roster, code: &str, name: &str) -> Option<usize> {
     roster
@@ -180,45 +189,8 @@ fn gather(ctx: &Ctx, roster: &Roster, v: &mut [Village], facts: &mut Facts) {
             facts.inputs.push(p);
         }
     }
-    // A list older than the one it derives from.
-    let pairs: [(&str, &str, &'static str); 8] = [
-        ("survey.csv", "register.csv", "fupin survey"),
-        ("primary-list.csv", "register.csv", "fupin screen"),
-        ("primary-list.csv", "survey.csv", "fupin screen"),
-        ("appraised.csv", "primary-list.csv", "fupin appraise"),
-        (
-            "after-village-review.csv",
-            "appraised.csv",
-            "fupin review --stage village",
-        ),
-        (
-            "after-town-review.csv",
-            "after-village-review.csv",
-            "fupin review --stage town",
-        ),
-        (
-            "after-county-review.csv",
-            "after-town-review.csv",
-            "fupin review --stage county",
-        ),
-        (
-            "final-list.csv",
-            "after-county-review.csv",
-            "fupin review --stage county",
-        ),
-    ];
-    for (a, b, cmd) in pairs {
-        if let (Some(ta), Some(tb)) = (modified(&out.join(a)), modified(&out.join(b))) {
-            if ta < tb && !facts.is_stale(a) {
-                facts.stale.push((
-                    format!(
-                        "out/{a} is older than out/{b}, which it derives from: run `{cmd}` again"
-                    ),
-                    cmd,
-                ));
-            }
-        }
-    }
+    // Staleness as every stage decides it: by content, from the journal.
+    facts.verdict = staleness::verify(&ctx.dir);
 
     if facts.has("register.csv") {
         match count_register(&out.join("register.csv"), roster) {
@@ -265,13 +237,8 @@ fn gather(ctx: &Ctx, roster: &Roster, v: &mut [Village], facts: &mut Facts) {
             x.passed = Some(count(rows, "outcome", "passed"));
         }
     }
-    for (k, s) in STAGES.iter().enumerate() {
-        let name = match s {
-            Stage::Village => "after-village-review.csv",
-            Stage::Town => "after-town-review.csv",
-            Stage::County => "after-county-review.csv",
-        };
-        if let Some(by) = list(name, facts) {
+    for (k, r) in Round::ALL.into_iter().enumerate() {
+        if let Some(by) = list(List::Reviewed(r).file(), facts) {
             for (x, rows) in v.iter_mut().zip(&by) {
                 x.kept[k] = Some(count(rows, "outcome", "kept"));
                 x.removed[k] = Some(count(rows, "outcome", "removed"));
@@ -309,9 +276,9 @@ fn gather(ctx: &Ctx, roster: &Roster, v: &mut [Village], facts: &mut Facts) {
             for [code, stage, start, end] in rows {
                 let (Some(i), Some(k)) = (
                     place(roster, &code, &code),
-                    STAGES
+                    Round::ALL
                         .iter()
-                        .position(|s| stage.eq_ignore_ascii_case(s.en())),
+                        .position(|s| stage.eq_ignore_ascii_case(s.name())),
                 ) else {
                     continue;
                 };
@@ -321,25 +288,17 @@ fn gather(ctx: &Ctx, roster: &Roster, v: &mut [Village], facts: &mut Facts) {
         }
         Err(e) => facts.problems.push(format!("{e:#}")),
     }
-    let bind_time = modified(&out.join("final-list.csv"));
     for x in v.iter_mut() {
-        for (k, s) in STAGES.iter().enumerate() {
-            let base = out.join("notices").join(format!("{}-{}", s.en(), x.name));
+        for (k, r) in Round::ALL.into_iter().enumerate() {
+            let base = out.join("notices").join(format!("{}-{}", r.name(), x.name));
             if base.with_extension("xlsx").is_file() || base.with_extension("csv").is_file() {
                 x.notice[k] = true;
             }
         }
-        let book = out.join("registration").join(format!("{}.xlsx", x.name));
-        if book.is_file() {
-            x.registration = true;
-            if modified(&book) < bind_time && !facts.stale.iter().any(|s| s.1 == "fupin bind") {
-                facts.stale.push((
-                    "out/registration/ is older than out/final-list.csv: run `fupin bind` again"
-                        .to_string(),
-                    "fupin bind",
-                ));
-            }
-        }
+        x.registration = out
+            .join("registration")
+            .join(format!("{}.xlsx", x.name))
+            .is_file();
     }
 }
 
@@ -398,30 +357,28 @@ fn next_step(ctx: &Ctx, roster: &Roster, v: &[Village], f: &Facts) -> (String, S
             )
         };
     }
-    if has_files(ctx, "survey", "") && (!f.has("survey.csv") || f.is_stale("survey.csv")) {
+    let needed = |l: List| !f.has(l.file()) || f.is_stale(l);
+    if has_files(ctx, "survey", "") && needed(List::Survey) {
         return s("fupin survey", "");
     }
-    if !f.has("primary-list.csv") || f.is_stale("primary-list.csv") {
+    if needed(List::Primary) {
         return s("fupin screen", "");
     }
-    if !f.has("appraised.csv") || f.is_stale("appraised.csv") {
+    if needed(List::Appraised) {
         return if has_files(ctx, "appraisal", "") {
             s("fupin appraise", "")
         } else {
             s("fupin appraise", "waiting for appraisal/ sheets")
         };
     }
-    let schedule_time = modified(&ctx.out().join("schedule.csv"));
-    for (k, st) in STAGES.iter().enumerate() {
-        let (input, _) = st.input();
+    for (k, r) in Round::ALL.into_iter().enumerate() {
         let noticed = v.iter().any(|x| x.publicity[k].is_some());
-        if !noticed || schedule_time < modified(&ctx.out().join(input)) {
-            return (format!("fupin notice --stage {}", st.en()), String::new());
+        if !noticed || f.verdict.touches(Step::Notice(r)) {
+            return (Step::Notice(r).to_string(), String::new());
         }
-        let out = st.output();
-        if !f.has(&out) || f.is_stale(&out) {
-            let cmd = format!("fupin review --stage {}", st.en());
-            if has_files(ctx, "review", st.en()) {
+        if needed(List::Reviewed(r)) {
+            let cmd = Step::Review(r).to_string();
+            if has_files(ctx, "review", r.name()) {
                 return (cmd, String::new());
             }
             let end = v
@@ -432,14 +389,12 @@ fn next_step(ctx: &Ctx, roster: &Roster, v: &[Village], f: &Facts) -> (String, S
             return (
                 cmd,
                 format!(
-                    "after the {} publicity ends ({end}): hand in the decision sheet as review/{}….xlsx, or run it with --no-changes",
-                    st.en(),
-                    st.en()
+                    "after the {r} publicity ends ({end}): hand in the decision sheet as review/{r}….xlsx, or run it with --no-changes"
                 ),
             );
         }
     }
-    if !f.has("final-list.csv") || f.is_stale("final-list.csv") {
+    if needed(List::Final) {
         return s(
             "fupin review --stage county",
             "it writes out/final-list.csv",
@@ -449,7 +404,7 @@ fn next_step(ctx: &Ctx, roster: &Roster, v: &[Village], f: &Facts) -> (String, S
         .iter()
         .zip(&roster.villages)
         .any(|(x, _)| x.final_households.unwrap_or(0) > 0 && !x.registration);
-    if unbound || f.stale.iter().any(|x| x.1 == "fupin bind") {
+    if unbound || f.verdict.touches(Step::Bind) {
         return s("fupin bind", "");
     }
     s("nothing", "every stage is done")

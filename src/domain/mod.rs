@@ -4,6 +4,7 @@
 pub mod appraisal;
 pub mod campaign;
 pub mod campaign_checks;
+pub mod chain;
 pub mod checks;
 pub mod codes;
 pub mod columns;

@@ -9,39 +9,9 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use super::campaign::PublicitySection;
 
-/// The three rounds of publicity, in the order they happen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Round {
-    Village,
-    Town,
-    County,
-}
+pub use super::chain::Round;
 
 impl Round {
-    pub const ALL: [Round; 3] = [Round::Village, Round::Town, Round::County];
-
-    /// The stage's name in `schedule.csv` and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Round::Village => "village",
-            Round::Town => "town",
-            Round::County => "county",
-        }
-    }
-
-    pub fn from_name(s: &str) -> Option<Round> {
-        Round::ALL.into_iter().find(|r| r.name() == s.trim())
-    }
-
-    /// The round before this one, whose end this one starts after.
-    pub fn previous(self) -> Option<Round> {
-        match self {
-            Round::Village => None,
-            Round::Town => Some(Round::Village),
-            Round::County => Some(Round::Town),
-        }
-    }
-
     /// How many days it lasts, from `[publicity]`.
     pub fn days(self, p: &PublicitySection) -> u32 {
         match self {

@@ -6,6 +6,8 @@ use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::path::Path;
 
+use crate::domain::chain::{Round, Step};
+
 /// SHA-256 of a file, hex.
 pub fn sha256_file(path: &Path) -> Result<String> {
     let mut f =
@@ -104,7 +106,12 @@ pub fn entry(
                 Some(s) => s.clone(),
                 None => sha256_file(p).unwrap_or_default(),
             };
-            json!({"path": rel(p), "sha256": sha})
+            match super::staleness::seen(p) {
+                Some((size, modified)) => {
+                    json!({"path": rel(p), "sha256": sha, "size": size, "modified": modified})
+                }
+                None => json!({"path": rel(p), "sha256": sha}),
+            }
         })
         .collect();
     json!({
@@ -118,35 +125,29 @@ pub fn entry(
     })
 }
 
-/// The last entry of `out/journal.jsonl` for a command and its `--stage`
-/// that exited 0 and was not provisional.
-pub fn last_success(out_dir: &Path, args: &[&str]) -> Option<Value> {
+/// The last entry of `out/journal.jsonl` of a step of the chain that
+/// exited 0 and was not provisional, however it was run (files named,
+/// `--no-changes`, a meeting given on the command line, notices as CSV).
+pub fn last_success(out_dir: &Path, step: Step) -> Option<Value> {
     let text = std::fs::read_to_string(out_dir.join("journal.jsonl")).ok()?;
-    let stage = |a: &[String]| {
-        a.iter()
-            .position(|x| x == "--stage")
-            .and_then(|i| a.get(i + 1))
-            .cloned()
-    };
-    let want_stage = args
-        .iter()
-        .position(|x| *x == "--stage")
-        .and_then(|i| args.get(i + 1))
-        .map(|s| s.to_string());
     text.lines()
         .rev()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .find(|e| {
-            let a: Vec<String> = e["args"]
+            let a: Vec<&str> = e["args"]
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter_map(|x| x.as_str().map(str::to_string))
+                .filter_map(Value::as_str)
                 .collect();
-            e["command"] == args[0]
-                && e["exit"] == 0
-                && stage(&a) == want_stage
-                && !a.iter().any(|x| x == "--provisional" || x == "--format")
+            let round = a
+                .iter()
+                .position(|x| *x == "--stage")
+                .and_then(|i| a.get(i + 1))
+                .and_then(|r| Round::from_name(&r.to_lowercase()));
+            e["exit"] == 0
+                && e["command"].as_str().and_then(|c| Step::find(c, round)) == Some(step)
+                && !a.contains(&"--provisional")
         })
 }
 

@@ -6,9 +6,8 @@
 use anyhow::{Context, Result};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
 
-use super::super::{chain, data, Ctx};
+use super::super::{data, Ctx};
 use crate::domain::codes;
 use crate::domain::columns::Col;
 use crate::domain::register::PersonRow;
@@ -17,44 +16,6 @@ use crate::io::register::RegisterReader;
 
 /// (village code, household number)
 pub type Key = (String, String);
-
-/// Files written within this much of each other count as written together
-/// (a stage may write its lists in any order).
-const SAME_RUN: Duration = Duration::from_secs(2);
-
-fn modified(p: &Path) -> Option<SystemTime> {
-    std::fs::metadata(p).and_then(|m| m.modified()).ok()
-}
-
-/// `out/final-list.csv`, which must exist and be no older than the lists
-/// it derives from.
-pub fn final_list(ctx: &Ctx) -> Result<PathBuf> {
-    let path = ctx.out().join("final-list.csv");
-    let Some(t) = modified(&path) else {
-        return Err(data(
-            "out/final-list.csv does not exist yet: run `fupin review --stage county` first",
-        ));
-    };
-    let order = chain::ORDER;
-    for (i, (name, _)) in order.iter().enumerate().rev() {
-        let Some(tp) = modified(&ctx.out().join(name)) else {
-            continue;
-        };
-        if tp > t + SAME_RUN {
-            // The stage that reads this list, and those after it.
-            let todo = match order.get(i + 1) {
-                Some((_, next)) if i + 2 < order.len() => {
-                    format!("`{next}` and the stages after it")
-                }
-                _ => "`fupin review --stage county`".to_string(),
-            };
-            return Err(data(format!(
-                "out/final-list.csv is older than out/{name}, which it derives from: run {todo} again"
-            )));
-        }
-    }
-    Ok(path)
-}
 
 /// Read a list, any problem being a data error.
 pub fn list(path: &Path) -> Result<Vec<ListRow>> {

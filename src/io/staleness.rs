@@ -1,18 +1,23 @@
-//! `fupin status --verify`: re-hash every input named in the journal's last
-//! successful run of each stage and name the outputs that no longer derive
-//! from what is on disk, with the input that changed and the command to run
-//! again. An output that derives from a stale output is stale too.
+//! Staleness, decided one way (DESIGN 7): by content, from the journal. For
+//! the last successful run of each step, every input it read is compared
+//! with what is on disk now (SHA-256, as the journal recorded it; a file
+//! whose size and modification time are those recorded is not read again),
+//! and the outputs made from an input that changed since are stale, with
+//! the input and the command to run again. An output that derives from a
+//! stale output is stale too. `status --verify`, `run` and every stage's
+//! check of its input list read this.
 
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::super::{folder_files, Ctx};
+use crate::domain::chain::{Round, Step};
+use crate::io::folder::{folder_files, rel};
 use crate::io::journal::sha256_file;
 
 /// Why an output is stale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Why {
+pub enum Why {
     /// An input's content differs from what the command read.
     Changed,
     /// An input the command read is gone.
@@ -39,16 +44,41 @@ impl Why {
 
 /// One stale output.
 #[derive(Clone, Debug)]
-pub(crate) struct Stale {
+pub struct Stale {
     pub output: String,
     pub command: String,
     pub changed_input: Option<String>,
     pub why: Why,
 }
 
+impl Stale {
+    /// Why it is stale, for the clerk.
+    pub fn because(&self) -> String {
+        let input = self.changed_input.as_deref().unwrap_or("");
+        let cmd = &self.command;
+        match self.why {
+            Why::Changed => format!("{input} changed since `{cmd}` read it"),
+            Why::InputMissing => format!("{input}, which `{cmd}` read, is gone"),
+            Why::NewInput => format!("{input} came in after `{cmd}` ran"),
+            Why::Upstream => format!("it derives from {input}, which is stale"),
+            Why::OutputMissing => "the file is missing".to_string(),
+        }
+    }
+
+    /// `out/appraised.csv is stale: …: run `fupin appraise` again`.
+    pub fn sentence(&self) -> String {
+        format!(
+            "{} is stale: {}: run `{}` again",
+            self.output,
+            self.because(),
+            self.command
+        )
+    }
+}
+
 /// What `--verify` found.
 #[derive(Default)]
-pub(crate) struct Verdict {
+pub struct Verdict {
     pub checked: usize,
     pub stale: Vec<Stale>,
     /// Journal lines that could not be read.
@@ -58,6 +88,16 @@ pub(crate) struct Verdict {
 impl Verdict {
     pub fn ok(&self) -> bool {
         self.stale.is_empty()
+    }
+
+    /// Whether an output of the last successful run of `step` is stale.
+    pub fn touches(&self, step: Step) -> bool {
+        let command = step.to_string();
+        self.stale.iter().any(|s| {
+            s.command
+                .strip_prefix(command.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+        })
     }
 
     pub fn json(&self) -> Value {
@@ -90,28 +130,20 @@ impl Verdict {
             self.stale.len(),
             self.checked
         )];
-        type Group<'a> = ((&'a str, Option<&'a str>, Why), Vec<&'a str>);
-        let mut groups: Vec<Group> = Vec::new();
+        // Outputs grouped by the command to run again and why.
+        let mut groups: Vec<((&str, String), Vec<&str>)> = Vec::new();
         for s in &self.stale {
-            let k = (s.command.as_str(), s.changed_input.as_deref(), s.why);
+            let k = (s.command.as_str(), s.because());
             match groups.iter_mut().find(|g| g.0 == k) {
                 Some(g) => g.1.push(&s.output),
                 None => groups.push((k, vec![&s.output])),
             }
         }
-        for ((cmd, input, why), outs) in groups {
+        for ((cmd, because), outs) in groups {
             let shown = if outs.len() > 4 {
                 format!("{} and {} more", outs[..3].join(", "), outs.len() - 3)
             } else {
                 outs.join(", ")
-            };
-            let input = input.unwrap_or("");
-            let because = match why {
-                Why::Changed => format!("{input} changed since `{cmd}` read it"),
-                Why::InputMissing => format!("{input}, which `{cmd}` read, is gone"),
-                Why::NewInput => format!("{input} came in after `{cmd}` ran"),
-                Why::Upstream => format!("it derives from {input}, which is stale"),
-                Why::OutputMissing => "the file is missing".to_string(),
             };
             v.push(format!("  {shown}: {because}: run `{cmd}` again"));
         }
@@ -130,7 +162,7 @@ struct Entry {
     command: String,
     exit: i64,
     provisional: bool,
-    inputs: Vec<(String, String)>,
+    inputs: Vec<Input>,
     outputs: Vec<String>,
     /// Files were named on the command line (not the whole input folder).
     explicit: bool,
@@ -147,8 +179,8 @@ impl Entry {
     fn recorded(&self, path: &str) -> Option<&str> {
         self.inputs
             .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, h)| h.as_str())
+            .find(|i| i.path == path)
+            .map(|i| i.sha.as_str())
     }
 
     fn writes(&self, path: &str) -> bool {
@@ -169,24 +201,15 @@ const VALUED: [&str; 9] = [
     "--jobs",
 ];
 
-fn order(name: &str, stage: Option<&str>) -> Option<u32> {
-    let s = |base: u32| match stage {
-        Some("village") => Some(base),
-        Some("town") => Some(base + 2),
-        Some("county") => Some(base + 4),
-        _ => None,
-    };
-    match name {
-        "import" => Some(0),
-        "check" => Some(1),
-        "survey" => Some(2),
-        "screen" => Some(3),
-        "appraise" => Some(4),
-        "notice" => s(5),
-        "review" => s(6),
-        "bind" => Some(11),
-        _ => None,
+/// A journal line's place in the chain, from the registry of steps;
+/// `check`, which rewrites the findings from the register, comes between
+/// `import` and the next step.
+fn order(name: &str, round: Option<Round>) -> Option<u32> {
+    if name == "check" {
+        return Some(1);
     }
+    let step = Step::find(name, round)?;
+    Some(step.order() as u32 + u32::from(step != Step::Import))
 }
 
 /// The value of `--flag X` or `--flag=X` among the arguments.
@@ -210,7 +233,7 @@ fn parse(at: usize, e: &Value) -> Option<Entry> {
         .filter_map(|x| x.as_str().map(str::to_string))
         .collect();
     let stage = flag_value(&args, "--stage").map(|s| s.to_lowercase());
-    let order = order(&name, stage.as_deref());
+    let order = order(&name, stage.as_deref().and_then(Round::from_name));
     let format = flag_value(&args, "--format").filter(|f| !f.eq_ignore_ascii_case("xlsx"));
     let mut command = format!("fupin {name}");
     if let Some(s) = &stage {
@@ -237,10 +260,11 @@ fn parse(at: usize, e: &Value) -> Option<Entry> {
         .into_iter()
         .flatten()
         .filter_map(|i| {
-            Some((
-                i["path"].as_str()?.to_string(),
-                i["sha256"].as_str()?.to_string(),
-            ))
+            Some(Input {
+                path: i["path"].as_str()?.to_string(),
+                sha: i["sha256"].as_str()?.to_string(),
+                seen: i["size"].as_u64().zip(i["modified"].as_u64()),
+            })
         })
         .collect();
     let outputs = e["outputs"]
@@ -263,27 +287,74 @@ fn parse(at: usize, e: &Value) -> Option<Entry> {
     })
 }
 
+/// An input as a journal line recorded it.
+#[derive(Clone, Debug)]
+struct Input {
+    path: String,
+    sha: String,
+    /// Its size and modification time (nanoseconds since 1970) when the
+    /// line was written; lines of older versions have none.
+    seen: Option<(u64, u64)>,
+}
+
+/// A file's size and modification time, as the journal records them.
+pub fn seen(path: &Path) -> Option<(u64, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    let t = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some((m.len(), u64::try_from(t.as_nanos()).ok()?))
+}
+
 /// Hashes of files on disk, each file read once.
 struct Hashes<'a> {
     dir: &'a Path,
-    seen: HashMap<String, Option<String>>,
+    known: HashMap<String, Option<String>>,
+    /// Inputs taken as unchanged, whatever they hold now.
+    held: &'a [&'a str],
 }
 
 impl Hashes<'_> {
     fn get(&mut self, rel: &str) -> Option<String> {
-        if let Some(h) = self.seen.get(rel) {
+        if let Some(h) = self.known.get(rel) {
             return h.clone();
         }
         let h = sha256_file(&self.dir.join(rel)).ok();
-        self.seen.insert(rel.to_string(), h.clone());
+        self.known.insert(rel.to_string(), h.clone());
         h
+    }
+
+    /// What the file holds now: the recorded digest when its size and time
+    /// are those recorded (the file was not written since), else its hash.
+    fn now(&mut self, input: &Input) -> Option<String> {
+        if self.held.contains(&input.path.as_str()) {
+            return Some(input.sha.clone());
+        }
+        match input.seen {
+            Some(s) if seen(&self.dir.join(&input.path)) == Some(s) => Some(input.sha.clone()),
+            _ => self.get(&input.path),
+        }
     }
 }
 
+/// The campaign's settings: changing them (the language, the contact on
+/// the notices, even the standard) is the clerk's deliberate act, which
+/// `status` reports and `run` acts on, but which does not stop a stage from
+/// reading a list made before it.
+pub const SETTINGS: [&str; 2] = ["campaign.toml", "villages.csv"];
+
 /// Check every output of the journal against the inputs it was made from.
-pub(crate) fn verify(ctx: &Ctx) -> Verdict {
+pub fn verify(dir: &Path) -> Verdict {
+    verify_holding(dir, &[])
+}
+
+/// [`verify`], with the settings taken as unchanged: whether the lists a
+/// stage reads still derive from the data on disk.
+pub fn verify_data(dir: &Path) -> Verdict {
+    verify_holding(dir, &SETTINGS)
+}
+
+fn verify_holding(dir: &Path, held: &[&str]) -> Verdict {
     let mut verdict = Verdict::default();
-    let text = match std::fs::read_to_string(ctx.out().join("journal.jsonl")) {
+    let text = match std::fs::read_to_string(dir.join("out").join("journal.jsonl")) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return verdict,
         Err(e) => {
@@ -326,21 +397,22 @@ pub(crate) fn verify(ctx: &Ctx) -> Verdict {
     }
     chosen.sort_by_key(|&i| (all[i].rank(), all[i].at));
     let mut hashes = Hashes {
-        dir: &ctx.dir,
-        seen: HashMap::new(),
+        dir,
+        known: HashMap::new(),
+        held,
     };
     // Stale outputs so far, with the order of the stage that wrote them.
     let mut stale_at: HashMap<String, u32> = HashMap::new();
     for &i in &chosen {
         let e = &all[i];
-        let why = reason(ctx, e, &all, &mut hashes, &stale_at);
+        let why = reason(dir, e, &all, &mut hashes, &stale_at);
         for o in e
             .outputs
             .iter()
             .filter(|o| owner.get(o.as_str()) == Some(&i))
         {
             verdict.checked += 1;
-            let s = if !ctx.dir.join(o).is_file() {
+            let s = if !dir.join(o).is_file() {
                 Stale {
                     output: o.clone(),
                     command: e.command.clone(),
@@ -366,27 +438,27 @@ pub(crate) fn verify(ctx: &Ctx) -> Verdict {
 
 /// The first input that makes a run's outputs stale, if any.
 fn reason(
-    ctx: &Ctx,
+    dir: &Path,
     e: &Entry,
     all: &[Entry],
     hashes: &mut Hashes,
     stale_at: &HashMap<String, u32>,
 ) -> Option<(String, Why)> {
-    for (path, sha) in &e.inputs {
-        match hashes.get(path) {
-            None => return Some((path.clone(), Why::InputMissing)),
-            Some(now) if now != *sha && !rewritten_downstream(e, path, &now, all) => {
-                return Some((path.clone(), Why::Changed))
+    for i in &e.inputs {
+        match hashes.now(i) {
+            None => return Some((i.path.clone(), Why::InputMissing)),
+            Some(now) if now != i.sha && !rewritten_downstream(e, &i.path, &now, all) => {
+                return Some((i.path.clone(), Why::Changed))
             }
             _ => {}
         }
     }
-    for (path, _) in &e.inputs {
-        if stale_at.get(path).is_some_and(|o| *o < e.rank()) {
-            return Some((path.clone(), Why::Upstream));
+    for i in &e.inputs {
+        if stale_at.get(&i.path).is_some_and(|o| *o < e.rank()) {
+            return Some((i.path.clone(), Why::Upstream));
         }
     }
-    new_input(ctx, e).map(|p| (p, Why::NewInput))
+    new_input(dir, e).map(|p| (p, Why::NewInput))
 }
 
 /// Whether an input changed only because later stages of the chain
@@ -434,32 +506,26 @@ fn rewritten_downstream(e: &Entry, path: &str, now: &str, all: &[Entry]) -> bool
 
 /// A file of an input folder that a run reading the whole folder did not
 /// read.
-fn new_input(ctx: &Ctx, e: &Entry) -> Option<String> {
+fn new_input(dir: &Path, e: &Entry) -> Option<String> {
     if e.explicit {
         return None;
     }
-    let folder = match e.name.as_str() {
-        "import" => "applications",
-        "survey" => "survey",
-        "appraise" => "appraisal",
-        "review" => "review",
-        _ => return None,
-    };
-    let prefix = format!("{folder}/");
-    if !e.inputs.iter().any(|(p, _)| p.starts_with(&prefix)) {
+    let round = e.stage.as_deref().and_then(Round::from_name);
+    let folder = Step::find(&e.name, round)?.folder()?;
+    let prefix = format!("{}/", folder.name);
+    if !e.inputs.iter().any(|i| i.path.starts_with(&prefix)) {
         return None;
     }
-    let files: Vec<PathBuf> = folder_files(&ctx.path(folder)).ok()?;
+    let files: Vec<PathBuf> = folder_files(&dir.join(folder.name)).ok()?;
     files
         .iter()
         .filter(|f| {
-            e.name != "review"
-                || f.file_name().is_some_and(|n| {
-                    n.to_string_lossy()
-                        .to_lowercase()
-                        .starts_with(e.stage.as_deref().unwrap_or(""))
-                })
+            f.file_name().is_some_and(|n| {
+                n.to_string_lossy()
+                    .to_lowercase()
+                    .starts_with(folder.prefix)
+            })
         })
-        .map(|f| ctx.rel(f))
-        .find(|r| !e.inputs.iter().any(|(p, _)| p == r))
+        .map(|f| rel(dir, f))
+        .find(|r| !e.inputs.iter().any(|i| i.path == *r))
 }
