@@ -281,11 +281,16 @@ fn bind_needs_the_final_list() {
         .unwrap();
     let r = t.ok(&["bind"], 1);
     assert!(
-        r.stderr.contains("out/primary-list.csv is stale: out/register.csv changed"),
+        r.stderr
+            .contains("out/primary-list.csv is stale: out/register.csv changed"),
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("run `fupin screen` again"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("run `fupin screen` again"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

@@ -17,9 +17,7 @@ pub fn require(ctx: &Ctx, list: List) -> Result<PathBuf> {
     let path = ctx.out().join(list.file());
     let by = list.written_by();
     if !path.is_file() {
-        return Err(data(format!(
-            "{list} does not exist yet: run `{by}` first"
-        )));
+        return Err(data(format!("{list} does not exist yet: run `{by}` first")));
     }
     let name = list.to_string();
     if let Some(s) = staleness::verify_data(&ctx.dir)

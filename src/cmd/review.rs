@@ -242,7 +242,6 @@ pub fn sort_rows(roster: &Roster, rows: &mut [ListRow]) {
     });
 }
 
-
 /// The rows of `out/schedule.csv` (`village_code, village, stage, start,
 /// end`), each as (village code, stage, start, end); none when the file
 /// does not exist.

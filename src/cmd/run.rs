@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use super::chain::{run_step, Step};
 use super::{config, finish_stage, folder_files, Ctx, Report};
-use crate::io::staleness;
 use crate::io::journal;
+use crate::io::staleness;
 
 mod county;
 
@@ -125,7 +125,9 @@ pub fn run_town(town: &Ctx) -> Outcome {
                 .map(|fs| {
                     fs.iter().any(|f| {
                         f.file_name().is_some_and(|n| {
-                            n.to_string_lossy().to_lowercase().starts_with(folder.prefix)
+                            n.to_string_lossy()
+                                .to_lowercase()
+                                .starts_with(folder.prefix)
                         })
                     })
                 })

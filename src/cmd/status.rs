@@ -28,7 +28,6 @@ mod show;
 
 use show::{counts_table, dates_table, done, table, village_json};
 
-
 /// What is known of one village.
 #[derive(Default)]
 struct Village {
@@ -156,7 +155,6 @@ pub fn run(ctx: &Ctx, verify: bool) -> Result<Report> {
     }
     Ok(report)
 }
-
 
 fn place(roster: &Roster, code: &str, name: &str) -> Option<usize> {
     roster

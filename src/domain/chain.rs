@@ -304,7 +304,10 @@ mod tests {
             Step::Review(Round::Town).to_string(),
             "fupin review --stage town"
         );
-        assert_eq!(List::Reviewed(Round::County).file(), "after-county-review.csv");
+        assert_eq!(
+            List::Reviewed(Round::County).file(),
+            "after-county-review.csv"
+        );
         assert_eq!(Round::County.input(), List::Reviewed(Round::Town));
         assert_eq!(Round::Village.input(), List::Appraised);
     }

@@ -300,7 +300,11 @@ struct Input {
 /// A file's size and modification time, as the journal records them.
 pub fn seen(path: &Path) -> Option<(u64, u64)> {
     let m = std::fs::metadata(path).ok()?;
-    let t = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    let t = m
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
     Some((m.len(), u64::try_from(t.as_nanos()).ok()?))
 }
 
