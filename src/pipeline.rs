@@ -6,11 +6,13 @@
 //! files) are checked in parallel, and the campaign-wide checks, which must
 //! see households in order, run on the calling thread at the same time.
 //! Work stays on the thread that allocated it; what crosses threads is the
-//! item and its (small) result. Memory is bounded: the source and the
-//! workers block while the consumer is `2 × threads` results behind.
+//! item and its (small) result. Memory is bounded: item `n` is taken from
+//! the source only once the consumer has finished with item `n − 2 × threads`,
+//! so at most `2 × threads` items and results are alive together, however
+//! long one item takes (a slow workbook does not let the fast files after it
+//! pile up their results).
 
-use std::collections::BTreeMap;
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 
 /// Run `work` on every item of `source` on `threads` threads (at least one)
@@ -18,7 +20,7 @@ use std::sync::{Arc, Mutex};
 /// of the source or of `consume` stops the pipeline and is returned.
 pub fn ordered<I, R, E>(
     threads: usize,
-    source: impl Iterator<Item = Result<I, E>> + Send,
+    mut source: impl Iterator<Item = Result<I, E>> + Send,
     work: impl Fn(I) -> R + Sync,
     mut consume: impl FnMut(R) -> Result<(), E>,
 ) -> Result<(), E>
@@ -33,22 +35,33 @@ where
         let (item_tx, item_rx) = sync_channel::<(usize, I)>(depth);
         let (done_tx, done_rx) = sync_channel::<(usize, R)>(depth);
         let (err_tx, err_rx) = sync_channel::<E>(1);
+        // One ticket per item that may be in flight: the source takes one
+        // before it reads an item, the consumer gives it back once it is
+        // done with a result. Channels bound only what waits in them, not
+        // what the consumer holds back while it waits for a slow item.
+        let (ticket_tx, ticket_rx) = sync_channel::<()>(depth);
+        for _ in 0..depth {
+            let _ = ticket_tx.try_send(());
+        }
         // The workers own the receiver: when the last of them stops, the
         // source's next send fails and the source stops too.
         let item_rx = Arc::new(Mutex::new(item_rx));
         scope.spawn(move || {
-            for (seq, item) in source.enumerate() {
-                match item {
-                    Ok(item) => {
+            let mut seq = 0usize;
+            while ticket_rx.recv().is_ok() {
+                match source.next() {
+                    Some(Ok(item)) => {
                         if item_tx.send((seq, item)).is_err() {
                             return;
                         }
                     }
-                    Err(e) => {
+                    Some(Err(e)) => {
                         let _ = err_tx.send(e);
                         return;
                     }
+                    None => return,
                 }
+                seq += 1;
             }
         });
         let work = &work;
@@ -65,10 +78,12 @@ where
         }
         drop(done_tx);
         drop(item_rx);
-        let result = drain(&done_rx, &mut consume);
+        let result = drain(&done_rx, &ticket_tx, depth, &mut consume);
         // Stop the source and the workers before the scope waits for them:
-        // dropping the receivers makes their sends fail.
+        // dropping the receivers and the tickets' sender makes their sends
+        // and the source's wait for a ticket fail.
         drop(done_rx);
+        drop(ticket_tx);
         result?;
         match err_rx.try_recv() {
             Ok(e) => Err(e),
@@ -82,23 +97,25 @@ fn next<I>(rx: &Mutex<Receiver<(usize, I)>>) -> Option<(usize, I)> {
 }
 
 /// Hand the results to `consume` in sequence, holding back those that come
-/// early.
+/// early, and give a ticket back for each one consumed. The tickets keep
+/// every result in flight within `depth` of the one wanted, so the held
+/// back ones fit a ring of `depth` slots.
 fn drain<R, E>(
     rx: &Receiver<(usize, R)>,
+    tickets: &SyncSender<()>,
+    depth: usize,
     consume: &mut impl FnMut(R) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut early: BTreeMap<usize, R> = BTreeMap::new();
+    let mut early: Vec<Option<R>> = std::iter::repeat_with(|| None).take(depth).collect();
     let mut want = 0usize;
     for (seq, r) in rx.iter() {
-        if seq != want {
-            early.insert(seq, r);
-            continue;
-        }
-        consume(r)?;
-        want += 1;
-        while let Some(r) = early.remove(&want) {
+        early[seq % depth] = Some(r);
+        while let Some(r) = early[want % depth].take() {
             consume(r)?;
             want += 1;
+            // The source has gone once it has read everything: no one
+            // needs the ticket then.
+            let _ = tickets.try_send(());
         }
     }
     Ok(())
@@ -107,6 +124,7 @@ fn drain<R, E>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn results_come_in_order() {
@@ -159,5 +177,55 @@ mod tests {
             },
         );
         assert_eq!(r, Err(10));
+    }
+
+    /// A result that counts how many of its kind are alive, and the most
+    /// that ever were.
+    struct Live;
+
+    static LIVE: AtomicUsize = AtomicUsize::new(0);
+    static MOST_LIVE: AtomicUsize = AtomicUsize::new(0);
+
+    impl Live {
+        fn new() -> Live {
+            let now = LIVE.fetch_add(1, Ordering::SeqCst) + 1;
+            MOST_LIVE.fetch_max(now, Ordering::SeqCst);
+            Live
+        }
+    }
+
+    impl Drop for Live {
+        fn drop(&mut self) {
+            LIVE.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn a_slow_item_does_not_let_later_results_pile_up() {
+        let threads = 2;
+        let mut consumed = 0;
+        let r: Result<(), ()> = ordered(
+            threads,
+            (0..2000u32).map(Ok),
+            |i| {
+                // The first item is a large workbook; the rest are small
+                // files that the other worker gets through meanwhile.
+                if i == 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(300));
+                }
+                Live::new()
+            },
+            |live| {
+                consumed += 1;
+                drop(live);
+                Ok(())
+            },
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(consumed, 2000);
+        assert_eq!(LIVE.load(Ordering::SeqCst), 0);
+        let most = MOST_LIVE.load(Ordering::SeqCst);
+        assert!(most <= 2 * threads, "{most} results alive at once");
+        assert!(most >= 2, "the workers never overlapped: {most}");
     }
 }

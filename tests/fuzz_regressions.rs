@@ -1,11 +1,13 @@
-//! The fuzz targets of `fuzz/` replayed on the inputs that once crashed them
-//! (`tests/data/fuzz/<target>/`), and a handful of hand-made nasty inputs.
-//! Whatever the bytes, the code returns; a refused file carries a message.
+//! The fuzz targets of `fuzz/` replayed on their saved inputs
+//! (`tests/data/fuzz/<target>/`: seeds and the inputs that once crashed
+//! them; a missing or empty folder fails), and a handful of hand-made nasty
+//! inputs. Whatever the bytes, the code returns; a refused file carries a
+//! message.
 //!
 //! The targets run `fupin::fuzzing`, as the fuzz targets do; its import goes
 //! through `fupin::cmd::import::check_sheets`, as `fupin import` does.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use fupin::domain::idnum;
 use fupin::domain::money::parse_money;
@@ -51,42 +53,77 @@ fn money(data: &[u8]) {
     }
 }
 
-// ---- replay of the saved crash inputs ----
+// ---- replay of the saved inputs ----
 
-/// Every file of `tests/data/fuzz/<target>/` (none when the folder is absent).
+/// Every file of `tests/data/fuzz/<target>/`. A folder that is missing or
+/// empty fails the test: a replay of nothing would pass having tested
+/// nothing.
 fn saved(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/fuzz")
         .join(target);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
+    saved_in(&dir).unwrap_or_else(|e| panic!("{e}")) // ok: test code, not built into fupin
+}
+
+/// The files of a folder, in name order; an error when there is none.
+fn saved_in(dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("no saved fuzz inputs at {}: {e}", dir.display()))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .collect();
+    if files.is_empty() {
+        return Err(format!("{} holds no input", dir.display()));
+    }
     files.sort();
     files
         .into_iter()
-        .map(|p| {
-            let bytes = std::fs::read(&p).expect("read a saved fuzz input");
-            (p, bytes)
+        .map(|p| match std::fs::read(&p) {
+            Ok(bytes) => Ok((p, bytes)),
+            Err(e) => Err(format!("{}: {e}", p.display())),
         })
         .collect()
 }
 
-fn replay(target: &str, run: impl Fn(&[u8])) {
-    for (path, bytes) in saved(target) {
-        eprintln!("{target}: {}", path.display());
-        run(&bytes);
-    }
+/// Each saved input of `target` through `run`; what `run` says of each.
+fn replay<T>(target: &str, run: impl Fn(&[u8]) -> T) -> Vec<T> {
+    saved(target)
+        .into_iter()
+        .map(|(path, bytes)| {
+            eprintln!("{target}: {}", path.display());
+            run(&bytes)
+        })
+        .collect()
+}
+
+/// The seeds of a target are worth replaying only if some of them get
+/// through the reader and some are refused.
+fn assert_both_ways(target: &str, accepted: &[bool]) {
+    assert!(accepted.contains(&true), "{target}: no input is accepted");
+    assert!(accepted.contains(&false), "{target}: no input is refused");
+}
+
+#[test]
+fn a_missing_or_empty_fuzz_folder_fails_the_replay() {
+    let root = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
+    let e = saved_in(&root.path().join("no_such_target")).unwrap_err(); // ok: test code, not built into fupin
+    assert!(e.contains("no saved fuzz inputs"), "{e}");
+    // A folder holding only a folder holds no input.
+    std::fs::create_dir(root.path().join("sub")).unwrap(); // ok: test code, not built into fupin
+    let e = saved_in(root.path()).unwrap_err(); // ok: test code, not built into fupin
+    assert!(e.contains("holds no input"), "{e}");
+    std::fs::write(root.path().join("one"), b"x").unwrap(); // ok: test code, not built into fupin
+    assert_eq!(
+        saved_in(root.path()),
+        Ok(vec![(root.path().join("one"), b"x".to_vec())])
+    );
 }
 
 #[test]
 fn replay_csv_import() {
-    replay("csv_import", |b| {
-        let _ = check_import(b);
-    });
+    let accepted = replay("csv_import", |b| check_import(b).is_ok());
+    assert_both_ways("csv_import", &accepted);
 }
 
 #[test]
@@ -98,7 +135,11 @@ fn replay_workbook_import() {
 
 #[test]
 fn replay_campaign_toml() {
-    replay("campaign_toml", campaign_toml);
+    let accepted = replay("campaign_toml", |b| {
+        campaign_toml(b);
+        fupin::fuzzing::campaign_toml(b).is_ok()
+    });
+    assert_both_ways("campaign_toml", &accepted);
 }
 
 #[test]
@@ -108,12 +149,20 @@ fn replay_villages_csv() {
 
 #[test]
 fn replay_id_number() {
-    replay("id_number", id_number);
+    let accepted = replay("id_number", |b| {
+        id_number(b);
+        std::str::from_utf8(b).is_ok_and(|s| idnum::parse(s, today()).is_ok())
+    });
+    assert_both_ways("id_number", &accepted);
 }
 
 #[test]
 fn replay_money() {
-    replay("money", money);
+    let accepted = replay("money", |b| {
+        money(b);
+        std::str::from_utf8(b).is_ok_and(|s| parse_money(s).is_ok())
+    });
+    assert_both_ways("money", &accepted);
 }
 
 // ---- hand-made nasty inputs ----

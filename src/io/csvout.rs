@@ -8,12 +8,23 @@ use std::path::Path;
 use super::atomic;
 
 /// A cell that a spreadsheet would take for a formula gets a leading `'`.
-/// A number such as `-150` is left alone.
+/// A number such as `-150` is left alone. A cell that already starts with
+/// `'` gets one more, so that [`restore`] can tell the two apart and every
+/// text reads back as it was written.
 pub fn neutralise(s: &str) -> Cow<'_, str> {
+    if needs_mark(s) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// Whether [`neutralise`] puts a `'` before a text.
+fn needs_mark(s: &str) -> bool {
     match s.as_bytes().first() {
-        Some(b'=' | b'+' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{s}")),
-        Some(b'-') if s.len() > 1 && !looks_numeric(&s[1..]) => Cow::Owned(format!("'{s}")),
-        _ => Cow::Borrowed(s),
+        Some(b'=' | b'+' | b'@' | b'\t' | b'\r' | b'\'') => true,
+        Some(b'-') => s.len() > 1 && !looks_numeric(&s[1..]),
+        _ => false,
     }
 }
 
@@ -109,9 +120,13 @@ fn specials(b: &[u8]) -> usize {
     n + chunks.remainder().iter().filter(|&&c| is(c)).count()
 }
 
-/// Whether [`neutralise`] may change a field: it starts as a formula may.
+/// Whether [`neutralise`] may change a field: it starts as a formula or a
+/// `'` may ([`needs_mark`] decides).
 fn may_neutralise(b: &[u8]) -> bool {
-    matches!(b.first(), Some(b'=' | b'+' | b'@' | b'\t' | b'\r' | b'-'))
+    matches!(
+        b.first(),
+        Some(b'=' | b'+' | b'@' | b'\t' | b'\r' | b'-' | b'\'')
+    )
 }
 
 /// Whether a field holds a comma, a quote or a line break.
@@ -139,10 +154,11 @@ fn push_careful(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// Undo [`neutralise`] when reading fupin's own CSV back.
+/// Undo [`neutralise`] when reading fupin's own CSV back: a leading `'`
+/// goes only when [`neutralise`] would have put it before the rest.
 pub fn restore(s: &str) -> &str {
     match s.strip_prefix('\'') {
-        Some(rest) if neutralise(rest).starts_with('\'') => rest,
+        Some(rest) if needs_mark(rest) => rest,
         _ => s,
     }
 }
@@ -265,6 +281,39 @@ mod tests {
         assert_eq!(neutralise("张三"), "张三");
         for s in ["=1+1", "-x", "@a", "+86", "'plain", "-150"] {
             assert_eq!(restore(&neutralise(s)), s);
+        }
+    }
+
+    #[test]
+    fn a_leading_quote_survives_neutralise_and_restore() {
+        assert_eq!(neutralise("'+86"), "''+86");
+        assert_eq!(neutralise("''"), "'''");
+        assert_eq!(neutralise("'"), "''");
+        for s in [
+            "'+86", "''", "'", "'=1", "'-x", "'-150", "''=1", "'''", "'plain", "", "-", "+86",
+            "'\t", "'@", "'中",
+        ] {
+            assert_eq!(restore(&neutralise(s)), s, "{s:?}");
+        }
+        // A text fupin did not mark keeps its `'`, unless fupin would have
+        // put it there.
+        assert_eq!(restore("'plain"), "'plain");
+        assert_eq!(restore("'-150"), "'-150");
+        assert_eq!(restore("''+86"), "'+86");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn restore_undoes_neutralise_for_every_text(s in "(?s).*") {
+            let marked = neutralise(&s);
+            proptest::prop_assert_eq!(restore(&marked), s.as_str());
+        }
+
+        #[test]
+        fn restore_undoes_neutralise_for_texts_of_marks(fields in fields(0..8, 1..2)) {
+            let s = &fields[0];
+            let marked = neutralise(s);
+            proptest::prop_assert_eq!(restore(&marked), s.as_str());
         }
     }
 }
