@@ -115,7 +115,7 @@ pub fn finish(
         shown = findings.iter().take(5).collect();
     }
     for f in shown {
-        ctx.say(format!("  {}", describe(f)));
+        ctx.say(format!("  {f}"));
     }
     if errors > 0 {
         report.exit = 1;
@@ -125,34 +125,4 @@ pub fn finish(
         ));
     }
     Ok(json!({"errors": errors, "warnings": warnings, "by_kind": by_kind}))
-}
-
-/// One line for a finding: `error: 双河村.xlsx sheet 申请表 row 7 身份证号, 双河村 household 3: …`.
-pub fn describe(f: &Finding) -> String {
-    let mut place = f.file.clone();
-    if !f.sheet.is_empty() {
-        place.push_str(&format!(" sheet {}", f.sheet));
-    }
-    if f.row > 0 {
-        place.push_str(&format!(" row {}", f.row));
-    }
-    if !f.column.is_empty() {
-        place.push_str(&format!(" {}", f.column));
-    }
-    let hh = if f.household.is_empty() {
-        f.village.clone()
-    } else {
-        format!("{} household {}", f.village, f.household)
-    };
-    format!(
-        "{}: {place}{}{}: {}",
-        f.severity.en(),
-        if place.is_empty() || hh.is_empty() {
-            ""
-        } else {
-            ", "
-        },
-        hh,
-        f.message
-    )
 }

@@ -103,7 +103,7 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
             survey_errors
         ));
         for f in errors.iter().take(10) {
-            ctx.say(format!("  {}", check::describe(f)));
+            ctx.say(format!("  {f}"));
         }
         ctx.say("see out/findings.xlsx and out/survey-findings.csv; correct the sheets and import again, or run `fupin screen --provisional` to see where things stand");
         report.exit = 1;

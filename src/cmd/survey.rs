@@ -9,7 +9,7 @@ use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use super::{check::describe, data, Ctx, Report};
+use super::{data, Ctx, Report};
 use crate::domain::columns::Col;
 use crate::domain::finding::{Finding, Severity, Source};
 use crate::domain::money::parse_money;
@@ -209,7 +209,7 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
         results.len()
     ));
     for f in findings.iter().filter(|f| f.is_error()).take(10) {
-        ctx.say(format!("  {}", describe(f)));
+        ctx.say(format!("  {f}"));
     }
     if errors > 0 {
         report.exit = 1;
