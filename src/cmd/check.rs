@@ -7,79 +7,32 @@ use anyhow::Result;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-use super::{data, Ctx, Report};
+use super::{chain, Ctx, Report};
 use crate::domain::campaign::Campaign;
-use crate::domain::campaign_checks::Checked;
-use crate::domain::checks::{CampaignChecks, Checker};
 use crate::domain::finding::{kind_label, Finding, Severity};
-use crate::domain::register::Household;
-use crate::domain::roster::Roster;
-use crate::io::register::RegisterReader;
+use crate::io::recheck::{recheck, Rechecked};
 use crate::io::{findings as findings_io, xlsx};
 
 pub fn run(ctx: &Ctx) -> Result<Report> {
     let campaign = ctx.campaign()?;
     let roster = ctx.roster()?;
     let mut report = Report::default();
-    let (households, mut findings) =
-        validate_register(ctx, &campaign, &roster, &mut report, |_| {})?;
+    let register = chain::require(ctx, "register.csv")?;
+    report.inputs.extend([
+        register.clone(),
+        ctx.path("campaign.toml"),
+        ctx.path("villages.csv"),
+    ]);
+    let Rechecked {
+        households,
+        mut findings,
+        digest,
+    } = recheck(&register, &campaign, &roster, |_| {})?;
+    report.hashed.extend(digest.map(|sha| (register, sha)));
     let counts = finish(ctx, &campaign, &mut findings, &mut report)?;
     report.json.insert("households".into(), json!(households));
     report.json.insert("findings".into(), counts);
     Ok(report)
-}
-
-/// Read `out/register.csv` and check every household; `each` sees every
-/// checked household. Returns the number of households.
-pub fn validate_register(
-    ctx: &Ctx,
-    campaign: &Campaign,
-    roster: &Roster,
-    report: &mut Report,
-    mut each: impl FnMut(Household),
-) -> Result<(usize, Vec<Finding>)> {
-    let path = ctx.out().join("register.csv");
-    if !path.exists() {
-        return Err(data(format!(
-            "{} does not exist yet: run `fupin import` first",
-            ctx.rel(&path)
-        )));
-    }
-    report.inputs.extend([
-        path.clone(),
-        ctx.path("campaign.toml"),
-        ctx.path("villages.csv"),
-    ]);
-    let mut rdr = RegisterReader::open(&path)?;
-    let extras = rdr.extras.clone();
-    let checker = Checker::new(campaign, roster, &extras);
-    let mut global = CampaignChecks::new(roster);
-    // A line of the register holds about 220 bytes.
-    let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    global.reserve((bytes / 220) as usize);
-    let mut findings = Vec::new();
-    let mut n = 0;
-    // The register is read on one thread, its source files checked on
-    // every core, and the campaign-wide checks and `each` see the
-    // households in the register's order.
-    let files = std::iter::from_fn(|| rdr.next_raw().transpose());
-    crate::pipeline::ordered(
-        rayon::current_num_threads(),
-        files,
-        |raw| -> Result<Checked> { Ok(Checked::check(&checker, raw.rows()?, |_, _| {})) },
-        |checked| {
-            checked?.into_campaign(&mut global, &mut findings, |hh| {
-                each(hh);
-                n += 1;
-            });
-            Ok(())
-        },
-    )?;
-    if let Some(sha) = rdr.digest() {
-        report.hashed.insert(path, sha);
-    }
-    findings.extend(global.finish(roster));
-    Ok((n, findings))
 }
 
 /// Sort and write the findings (CSV and workbook), print the summary, set

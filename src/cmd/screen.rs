@@ -8,13 +8,14 @@ use anyhow::Result;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-use super::{check, config, data, survey, Ctx, Report};
+use super::{chain, config, data, Ctx, Report};
 use crate::domain::campaign::Scope;
 use crate::domain::finding::Severity;
 use crate::domain::register::Household;
 use crate::domain::roster::Roster;
 use crate::domain::screen::{screen, Decision, PrimaryList};
-use crate::io::{csvout, xlsx};
+use crate::io::recheck::recheck;
+use crate::io::{csvout, survey, xlsx};
 
 pub const HEADER: [&str; 17] = [
     "village_code",
@@ -41,20 +42,31 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
     let roster = ctx.roster()?;
     let standard = campaign.current_standard().map_err(config)?;
     let mut report = Report::default();
+    let register = chain::require(ctx, "register.csv")?;
+    report.inputs.extend([
+        register.clone(),
+        ctx.path("campaign.toml"),
+        ctx.path("villages.csv"),
+    ]);
     let mut households: Vec<Household> = Vec::new();
-    let (_, findings) = check::validate_register(ctx, &campaign, &roster, &mut report, |hh| {
-        households.push(hh)
-    })?;
+    let checked = recheck(&register, &campaign, &roster, |hh| households.push(hh))?;
+    let findings = checked.findings;
+    report
+        .hashed
+        .extend(checked.digest.map(|sha| (register.clone(), sha)));
 
     let survey_csv = ctx.out().join("survey.csv");
     let (survey_map, survey_invalid) = if survey_csv.exists() {
-        if modified(&survey_csv) < modified(&ctx.out().join("register.csv")) {
+        if modified(&survey_csv) < modified(&register) {
             return Err(data(
                 "out/survey.csv is older than out/register.csv: run `fupin survey` again",
             ));
         }
         report.inputs.push(survey_csv.clone());
-        survey::load(&survey_csv)?
+        survey::load(&survey_csv).map_err(|e| match e.downcast::<survey::Damaged>() {
+            Ok(d) => data(d.0),
+            Err(e) => e,
+        })?
     } else {
         (Default::default(), Vec::new())
     };

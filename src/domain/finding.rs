@@ -182,8 +182,8 @@ mod tests {
     fn display_without_place_or_household_has_no_separator() {
         let f = Finding::warning("village_no_applications", "no applications");
         assert_eq!(f.to_string(), "warning: : no applications");
-        let v = Finding::warning("village_no_applications", "no applications")
-            .household("双河村", "");
+        let v =
+            Finding::warning("village_no_applications", "no applications").household("双河村", "");
         assert_eq!(v.to_string(), "warning: 双河村: no applications");
     }
 }
