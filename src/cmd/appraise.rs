@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::chain::{self, List};
-use super::{check::describe, config, data, Ctx, Report};
+use super::{config, data, Ctx, Report};
 use crate::domain::appraisal::{outcome, parse_date, Outcome, Quorum};
 use crate::domain::finding::{Finding, Source};
 use crate::domain::roster::{Roster, Village};
@@ -156,7 +156,7 @@ pub fn run(
         ctx.say(format!("  {name}: not appraised: {why}"));
     }
     for f in s.findings.iter().filter(|f| f.is_error()).take(10) {
-        ctx.say(format!("  {}", describe(f)));
+        ctx.say(format!("  {f}"));
     }
     if errors > 0 || !o.failed.is_empty() {
         report.exit = 1;

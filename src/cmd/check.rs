@@ -7,79 +7,33 @@ use anyhow::Result;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-use super::{data, Ctx, Report};
+use super::chain::{self, List};
+use super::{Ctx, Report};
 use crate::domain::campaign::Campaign;
-use crate::domain::campaign_checks::Checked;
-use crate::domain::checks::{CampaignChecks, Checker};
 use crate::domain::finding::{kind_label, Finding, Severity};
-use crate::domain::register::Household;
-use crate::domain::roster::Roster;
-use crate::io::register::RegisterReader;
+use crate::io::recheck::{recheck, Rechecked};
 use crate::io::{findings as findings_io, xlsx};
 
 pub fn run(ctx: &Ctx) -> Result<Report> {
     let campaign = ctx.campaign()?;
     let roster = ctx.roster()?;
     let mut report = Report::default();
-    let (households, mut findings) =
-        validate_register(ctx, &campaign, &roster, &mut report, |_| {})?;
+    let register = chain::require(ctx, List::Register)?;
+    report.inputs.extend([
+        register.clone(),
+        ctx.path("campaign.toml"),
+        ctx.path("villages.csv"),
+    ]);
+    let Rechecked {
+        households,
+        mut findings,
+        digest,
+    } = recheck(&register, &campaign, &roster, |_| {})?;
+    report.hashed.extend(digest.map(|sha| (register, sha)));
     let counts = finish(ctx, &campaign, &mut findings, &mut report)?;
     report.json.insert("households".into(), json!(households));
     report.json.insert("findings".into(), counts);
     Ok(report)
-}
-
-/// Read `out/register.csv` and check every household; `each` sees every
-/// checked household. Returns the number of households.
-pub fn validate_register(
-    ctx: &Ctx,
-    campaign: &Campaign,
-    roster: &Roster,
-    report: &mut Report,
-    mut each: impl FnMut(Household),
-) -> Result<(usize, Vec<Finding>)> {
-    let path = ctx.out().join("register.csv");
-    if !path.exists() {
-        return Err(data(format!(
-            "{} does not exist yet: run `fupin import` first",
-            ctx.rel(&path)
-        )));
-    }
-    report.inputs.extend([
-        path.clone(),
-        ctx.path("campaign.toml"),
-        ctx.path("villages.csv"),
-    ]);
-    let mut rdr = RegisterReader::open(&path)?;
-    let extras = rdr.extras.clone();
-    let checker = Checker::new(campaign, roster, &extras);
-    let mut global = CampaignChecks::new(roster);
-    // A line of the register holds about 220 bytes.
-    let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    global.reserve((bytes / 220) as usize);
-    let mut findings = Vec::new();
-    let mut n = 0;
-    // The register is read on one thread, its source files checked on
-    // every core, and the campaign-wide checks and `each` see the
-    // households in the register's order.
-    let files = std::iter::from_fn(|| rdr.next_raw().transpose());
-    crate::pipeline::ordered(
-        rayon::current_num_threads(),
-        files,
-        |raw| -> Result<Checked> { Ok(Checked::check(&checker, raw.rows()?, |_, _| {})) },
-        |checked| {
-            checked?.into_campaign(&mut global, &mut findings, |hh| {
-                each(hh);
-                n += 1;
-            });
-            Ok(())
-        },
-    )?;
-    if let Some(sha) = rdr.digest() {
-        report.hashed.insert(path, sha);
-    }
-    findings.extend(global.finish(roster));
-    Ok((n, findings))
 }
 
 /// Sort and write the findings (CSV and workbook), print the summary, set
@@ -115,7 +69,7 @@ pub fn finish(
         shown = findings.iter().take(5).collect();
     }
     for f in shown {
-        ctx.say(format!("  {}", describe(f)));
+        ctx.say(format!("  {f}"));
     }
     if errors > 0 {
         report.exit = 1;
@@ -125,34 +79,4 @@ pub fn finish(
         ));
     }
     Ok(json!({"errors": errors, "warnings": warnings, "by_kind": by_kind}))
-}
-
-/// One line for a finding: `error: 双河村.xlsx sheet 申请表 row 7 身份证号, 双河村 household 3: …`.
-pub fn describe(f: &Finding) -> String {
-    let mut place = f.file.clone();
-    if !f.sheet.is_empty() {
-        place.push_str(&format!(" sheet {}", f.sheet));
-    }
-    if f.row > 0 {
-        place.push_str(&format!(" row {}", f.row));
-    }
-    if !f.column.is_empty() {
-        place.push_str(&format!(" {}", f.column));
-    }
-    let hh = if f.household.is_empty() {
-        f.village.clone()
-    } else {
-        format!("{} household {}", f.village, f.household)
-    };
-    format!(
-        "{}: {place}{}{}: {}",
-        f.severity.en(),
-        if place.is_empty() || hh.is_empty() {
-            ""
-        } else {
-            ", "
-        },
-        hh,
-        f.message
-    )
 }

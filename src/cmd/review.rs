@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::chain::{self, List, Round, Step};
-use super::{check::describe, config, data, folder_files, Ctx, Report};
+use super::{config, data, folder_files, Ctx, Report};
 use crate::domain::finding::Finding;
 use crate::domain::review::{self as rules, DecisionRow, Key, Outcome};
 use crate::domain::roster::Roster;
@@ -144,7 +144,7 @@ pub fn run(ctx: &Ctx, stage: Round, files: &[PathBuf], no_changes: bool) -> Resu
             if errors == 1 { "" } else { "s" }
         ));
         for f in findings.iter().filter(|f| f.is_error()).take(10) {
-            ctx.say(format!("  {}", describe(f)));
+            ctx.say(format!("  {f}"));
         }
         // An older list no longer reflects the decision sheets: take it away
         // so that no later stage builds on it.
@@ -194,7 +194,7 @@ pub fn run(ctx: &Ctx, stage: Round, files: &[PathBuf], no_changes: bool) -> Resu
     report.outputs.push(findings_csv);
     summarise(ctx, &roster, stage, &rows_out, &mut report);
     for f in &findings {
-        ctx.say(format!("  {}", describe(f)));
+        ctx.say(format!("  {f}"));
     }
     Ok(report)
 }

@@ -8,14 +8,15 @@ use anyhow::Result;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-use super::chain::List;
-use super::{check, config, survey, Ctx, Report};
+use super::chain::{self, List};
+use super::{config, data, Ctx, Report};
 use crate::domain::campaign::Scope;
 use crate::domain::finding::Severity;
 use crate::domain::register::Household;
 use crate::domain::roster::Roster;
 use crate::domain::screen::{screen, Decision, PrimaryList};
-use crate::io::{csvout, xlsx};
+use crate::io::recheck::recheck;
+use crate::io::{csvout, survey, xlsx};
 
 pub const HEADER: [&str; 17] = [
     "village_code",
@@ -42,16 +43,27 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
     let roster = ctx.roster()?;
     let standard = campaign.current_standard().map_err(config)?;
     let mut report = Report::default();
+    let register = chain::require(ctx, List::Register)?;
+    report.inputs.extend([
+        register.clone(),
+        ctx.path("campaign.toml"),
+        ctx.path("villages.csv"),
+    ]);
     let mut households: Vec<Household> = Vec::new();
-    let (_, findings) = check::validate_register(ctx, &campaign, &roster, &mut report, |hh| {
-        households.push(hh)
-    })?;
+    let checked = recheck(&register, &campaign, &roster, |hh| households.push(hh))?;
+    let findings = checked.findings;
+    report
+        .hashed
+        .extend(checked.digest.map(|sha| (register.clone(), sha)));
 
     let survey_csv = ctx.out().join("survey.csv");
     let (survey_map, survey_invalid) = if survey_csv.exists() {
-        super::chain::require(ctx, List::Survey)?;
+        chain::require(ctx, List::Survey)?;
         report.inputs.push(survey_csv.clone());
-        survey::load(&survey_csv)?
+        survey::load(&survey_csv).map_err(|e| match e.downcast::<survey::Damaged>() {
+            Ok(d) => data(d.0),
+            Err(e) => e,
+        })?
     } else {
         (Default::default(), Vec::new())
     };
@@ -100,7 +112,7 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
             survey_errors
         ));
         for f in errors.iter().take(10) {
-            ctx.say(format!("  {}", check::describe(f)));
+            ctx.say(format!("  {f}"));
         }
         ctx.say("see out/findings.xlsx and out/survey-findings.csv; correct the sheets and import again, or run `fupin screen --provisional` to see where things stand");
         report.exit = 1;

@@ -9,7 +9,7 @@ use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use super::{check::describe, data, Ctx, Report};
+use super::{data, Ctx, Report};
 use crate::domain::columns::Col;
 use crate::domain::finding::{Finding, Severity, Source};
 use crate::domain::money::parse_money;
@@ -209,7 +209,7 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
         results.len()
     ));
     for f in findings.iter().filter(|f| f.is_error()).take(10) {
-        ctx.say(format!("  {}", describe(f)));
+        ctx.say(format!("  {f}"));
     }
     if errors > 0 {
         report.exit = 1;
@@ -321,60 +321,4 @@ fn apply_row(
         return;
     }
     results.insert(key, r);
-}
-
-/// Read `out/survey.csv` back: results by (village code, household number)
-/// and the households the survey made invalid, with the reason.
-pub type SurveyMap = crate::domain::survey::SurveyIndex;
-
-/// Households the survey made invalid: (village code, household number) and why.
-pub type SurveyInvalid = Vec<((String, String), String)>;
-
-pub fn load(path: &std::path::Path) -> Result<(SurveyMap, SurveyInvalid)> {
-    let mut rdr = csv::Reader::from_path(path)?;
-    let mut map = SurveyMap::default();
-    let mut invalid = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    while rdr.read_record(&mut rec)? {
-        let g = |i: usize| csvout::restore(rec.get(i).unwrap_or(""));
-        let verdict = match g(3) {
-            "invalid" => {
-                invalid.push(((g(0).to_string(), g(2).to_string()), g(5).to_string()));
-                continue;
-            }
-            v => Verdict::parse(v).ok_or_else(|| {
-                data(format!(
-                    "{}: verdict {v:?} is not one fupin wrote",
-                    path.display()
-                ))
-            })?,
-        };
-        let verified =
-            match g(4) {
-                "" => None,
-                s => Some(parse_money(s).map_err(|_| {
-                    data(format!("{}: income {s:?} is not a number", path.display()))
-                })?),
-            };
-        // Only what the primary list needs is kept: a county list holds a
-        // million of these.
-        let reason = if verdict == Verdict::Eliminate {
-            g(5).to_string()
-        } else {
-            String::new()
-        };
-        map.insert(
-            g(0),
-            g(2),
-            SurveyResult {
-                village_code: String::new(),
-                household_id: String::new(),
-                verdict,
-                verified_net_income: verified,
-                reason,
-                src: Source::default(),
-            },
-        );
-    }
-    Ok((map, invalid))
 }

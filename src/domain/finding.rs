@@ -1,6 +1,7 @@
 //! Findings: every data problem, located and worded for the clerk.
 
 use serde::Serialize;
+use std::fmt;
 use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
@@ -89,6 +90,39 @@ impl Finding {
     }
 }
 
+/// One line for the clerk: `error: 双河村.xlsx sheet 申请表 row 7 身份证号, 双河村 household 3: …`.
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut place = self.file.clone();
+        if !self.sheet.is_empty() {
+            place.push_str(&format!(" sheet {}", self.sheet));
+        }
+        if self.row > 0 {
+            place.push_str(&format!(" row {}", self.row));
+        }
+        if !self.column.is_empty() {
+            place.push_str(&format!(" {}", self.column));
+        }
+        let hh = if self.household.is_empty() {
+            self.village.clone()
+        } else {
+            format!("{} household {}", self.village, self.household)
+        };
+        write!(
+            f,
+            "{}: {place}{}{}: {}",
+            self.severity.en(),
+            if place.is_empty() || hh.is_empty() {
+                ""
+            } else {
+                ", "
+            },
+            hh,
+            self.message
+        )
+    }
+}
+
 /// Human descriptions of each kind of finding, for the counts sheet.
 pub fn kind_label(kind: &str) -> &'static str {
     match kind {
@@ -120,5 +154,36 @@ pub fn kind_label(kind: &str) -> &'static str {
         "survey_not_covered" => "未入户核查",
         "survey_value" => "核查表数值无效",
         _ => "其他",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_file_sheet_row_column_and_household() {
+        let src = Source {
+            file: "双河村.xlsx".into(),
+            sheet: "申请表".into(),
+            row: 7,
+        };
+        let f = Finding::error("id_check_digit", "the check digit should be 5")
+            .at(&src)
+            .column("身份证号")
+            .household("双河村", "3");
+        assert_eq!(
+            f.to_string(),
+            "error: 双河村.xlsx sheet 申请表 row 7 身份证号, 双河村 household 3: the check digit should be 5"
+        );
+    }
+
+    #[test]
+    fn display_without_place_or_household_has_no_separator() {
+        let f = Finding::warning("village_no_applications", "no applications");
+        assert_eq!(f.to_string(), "warning: : no applications");
+        let v =
+            Finding::warning("village_no_applications", "no applications").household("双河村", "");
+        assert_eq!(v.to_string(), "warning: 双河村: no applications");
     }
 }

@@ -3,16 +3,15 @@
 
 use anyhow::Result;
 use rayon::prelude::*;
-use rust_xlsxwriter::Format;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use super::{run_town, Outcome};
 use crate::cmd::{config, Ctx};
 use crate::domain::campaign::Campaign;
+use crate::io::csvout;
 use crate::io::lists::read_list;
-use crate::io::xlsx::common;
-use crate::io::{atomic, csvout};
+use crate::io::xlsx::county::{self, TownRow, HEADER};
 
 /// The campaign folders directly inside `dir`, sorted by name.
 pub fn towns(dir: &Path) -> Result<Vec<PathBuf>> {
@@ -80,19 +79,6 @@ pub fn run_all(ctx: &Ctx, towns: &[PathBuf], jobs: Option<usize>) -> Result<Vec<
     Ok(outcomes)
 }
 
-/// One town's figures for the summary.
-struct TownRow {
-    name: String,
-    villages: usize,
-    population: u64,
-    applicants: usize,
-    admitted: usize,
-    final_households: usize,
-    final_persons: u64,
-    status: String,
-    detail: String,
-}
-
 fn town_row(o: &Outcome) -> TownRow {
     let town = Ctx {
         dir: o.dir.clone(),
@@ -132,56 +118,9 @@ fn town_row(o: &Outcome) -> TownRow {
     }
 }
 
-fn incidence(persons: u64, population: u64) -> String {
-    if population == 0 {
-        String::new()
-    } else {
-        format!("{:.2}", persons as f64 * 100.0 / population as f64)
-    }
-}
-
-const HEADER: [&str; 10] = [
-    "town",
-    "villages",
-    "population",
-    "applicants_households",
-    "admitted_households",
-    "final_households",
-    "final_persons",
-    "incidence_percent",
-    "status",
-    "detail",
-];
-const LABELS: [&str; 10] = [
-    "乡镇",
-    "村数",
-    "人口",
-    "申请户数",
-    "初选纳入户数",
-    "最终贫困户数",
-    "最终贫困人口",
-    "贫困发生率(%)",
-    "状态",
-    "说明",
-];
-
 /// `county-summary.csv` and `county-summary.xlsx` beside the towns.
 pub fn write_summary(dir: &Path, outcomes: &[Outcome]) -> Result<Vec<PathBuf>> {
     let rows: Vec<TownRow> = outcomes.iter().map(town_row).collect();
-    let cells = |r: &TownRow| -> Vec<String> {
-        vec![
-            r.name.clone(),
-            r.villages.to_string(),
-            r.population.to_string(),
-            r.applicants.to_string(),
-            r.admitted.to_string(),
-            r.final_households.to_string(),
-            r.final_persons.to_string(),
-            incidence(r.final_persons, r.population),
-            r.status.clone(),
-            r.detail.clone(),
-        ]
-    };
     let total = TownRow {
         name: "total".into(),
         villages: rows.iter().map(|r| r.villages).sum(),
@@ -201,7 +140,9 @@ pub fn write_summary(dir: &Path, outcomes: &[Outcome]) -> Result<Vec<PathBuf>> {
     csvout::write_csv(
         &csv_path,
         &HEADER,
-        rows.iter().chain(std::iter::once(&total)).map(cells),
+        rows.iter()
+            .chain(std::iter::once(&total))
+            .map(|r| r.cells().to_vec()),
     )?;
 
     let year = outcomes
@@ -218,49 +159,6 @@ pub fn write_summary(dir: &Path, outcomes: &[Outcome]) -> Result<Vec<PathBuf>> {
         .map(|c| c.campaign.year)
         .unwrap_or(2015);
     let xlsx_path = dir.join("county-summary.xlsx");
-    let mut wb = common::new_workbook(year);
-    let ws = wb.add_worksheet();
-    ws.set_name("县汇总")?;
-    let head = Format::new()
-        .set_bold()
-        .set_border(rust_xlsxwriter::FormatBorder::Thin)
-        .set_text_wrap();
-    let cell = Format::new().set_border(rust_xlsxwriter::FormatBorder::Thin);
-    ws.merge_range(
-        0,
-        0,
-        0,
-        9,
-        &format!("{year}年贫困户识别县级汇总"),
-        &Format::new().set_bold().set_font_size(16),
-    )?;
-    for (c, l) in LABELS.iter().enumerate() {
-        ws.write_string_with_format(1, c as u16, *l, &head)?;
-    }
-    let mut widths: Vec<usize> = LABELS.iter().map(|l| common::display_width(l)).collect();
-    for (i, r) in rows.iter().chain(std::iter::once(&total)).enumerate() {
-        let row = i as u32 + 2;
-        let mut c = cells(r);
-        if i == rows.len() {
-            c[0] = "合计".into();
-        }
-        for (j, v) in c.iter().enumerate() {
-            widths[j] = widths[j].max(common::display_width(v));
-            if (1..=7).contains(&j) && !v.is_empty() {
-                ws.write_number_with_format(row, j as u16, v.parse::<f64>().unwrap_or(0.0), &cell)?;
-            } else {
-                ws.write_string_with_format(row, j as u16, v, &cell)?;
-            }
-        }
-    }
-    for (j, w) in widths.iter().enumerate() {
-        ws.set_column_width(j as u16, (*w).clamp(6, 60) as f64 * 1.1 + 2.0)?;
-    }
-    ws.set_freeze_panes(2, 1)?;
-    ws.set_paper_size(9);
-    ws.set_landscape();
-    ws.set_footer("&C第 &P 页 共 &N 页");
-    ws.set_print_fit_to_pages(1, 0);
-    atomic::write_via_path(&xlsx_path, |tmp| Ok(wb.save(tmp)?))?;
+    county::write_county_summary(&xlsx_path, year, &rows, &total)?;
     Ok(vec![csv_path, xlsx_path])
 }

@@ -2,6 +2,7 @@
 
 pub mod appraisal;
 pub mod common;
+pub mod county;
 pub mod findings;
 pub mod notice;
 pub mod primary;
