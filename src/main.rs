@@ -1,20 +1,25 @@
 //! The `fupin` binary: parse arguments, dispatch to a command, print the
 //! report, append the journal line, and map failures to exit codes
-//! (0 done, 1 blocking data errors, 2 usage or configuration).
+//! (0 done, 1 blocking data errors, 2 usage or configuration; the kinds are
+//! in `fupin::error`).
 
-use clap::Parser;
-use serde_json::Value;
+use clap::{CommandFactory, Parser};
+use serde_json::{json, Value};
 
 use fupin::cli::{Cli, Command};
-use fupin::cmd::{self, Ctx, Failure, Report};
+use fupin::cmd::{self, Ctx, Report};
+use fupin::error;
 
 fn main() {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
-            std::process::exit(code);
+            if !e.use_stderr() {
+                std::process::exit(0);
+            }
+            usage_json(&e);
+            std::process::exit(error::Kind::Usage.code());
         }
     };
     let dir = cli
@@ -26,26 +31,34 @@ fn main() {
         json: cli.json,
         quiet: cli.quiet,
     };
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // File names need not be UTF-8; the journal keeps them readable.
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let name = cli.command.name();
-    let held = lock(&ctx, &cli.command);
-    let result = match &held {
-        Ok(_) => dispatch(&ctx, &cli.command),
-        Err(e) => Err(held_error(e)),
+    let (held, result) = match lock(&ctx, &cli.command) {
+        Ok(held) => (held, dispatch(&ctx, &cli.command)),
+        Err(e) => (None, Err(e)),
     };
-    let (code, report) = match result {
-        Ok(r) => (r.exit, Some(r)),
+    let (code, report, failure) = match result {
+        Ok(r) => (r.exit, r, None),
         Err(e) => {
-            let code = e.downcast_ref::<Failure>().map(Failure::code).unwrap_or(2);
-            eprintln!("fupin {name}: {}", chain(&e));
-            (code, None)
+            eprintln!("fupin {name}: {}", error::message(&e));
+            (
+                error::exit_code(&e),
+                Report::default(),
+                Some(error::json(&e)),
+            )
         }
     };
-    let report = report.unwrap_or_default();
     if ctx.json {
         let mut obj = report.json.clone();
         obj.insert("command".into(), Value::from(name));
         obj.insert("exit".into(), Value::from(code));
+        if let Some(f) = failure {
+            obj.insert("error".into(), f);
+        }
         obj.insert(
             "outputs".into(),
             report
@@ -72,6 +85,37 @@ fn main() {
     std::process::exit(code);
 }
 
+/// A script that asked for `--json` gets its object even when the arguments
+/// did not parse; the command is the first argument that names one.
+fn usage_json(e: &clap::Error) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if !args.iter().any(|a| a == "--json") {
+        return;
+    }
+    let cli = Cli::command();
+    let command = args.iter().find_map(|a| {
+        cli.get_subcommands()
+            .map(|c| c.get_name())
+            .find(|n| a.as_os_str() == *n)
+    });
+    // clap's first paragraph, without its usage line and its hint.
+    let text = e.to_string();
+    let message = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let message = message.trim_start_matches("error: ");
+    let obj = json!({
+        "command": command,
+        "exit": error::Kind::Usage.code(),
+        "outputs": [],
+        "error": {"kind": error::Kind::Usage.name(), "message": message},
+    });
+    println!("{obj}");
+}
+
 /// Commands that write into the campaign's out/ hold its lock until their
 /// journal line is written.
 fn lock(ctx: &Ctx, command: &Command) -> anyhow::Result<Option<cmd::OutLock>> {
@@ -85,15 +129,6 @@ fn lock(ctx: &Ctx, command: &Command) -> anyhow::Result<Option<cmd::OutLock>> {
     })
 }
 
-/// The lock's failure, kept with its exit status.
-fn held_error(e: &anyhow::Error) -> anyhow::Error {
-    match e.downcast_ref::<Failure>() {
-        Some(Failure::Config(m)) => Failure::Config(m.clone()).into(),
-        Some(Failure::Data(m)) => Failure::Data(m.clone()).into(),
-        None => anyhow::anyhow!("{e:#}"),
-    }
-}
-
 fn dispatch(ctx: &Ctx, command: &Command) -> anyhow::Result<Report> {
     match command {
         Command::Init { dir } => cmd::init::run(ctx, dir.as_deref()),
@@ -102,7 +137,7 @@ fn dispatch(ctx: &Ctx, command: &Command) -> anyhow::Result<Report> {
             files,
             village,
             encoding,
-        } => cmd::import::run(ctx, files, village.as_deref(), encoding.as_deref()),
+        } => cmd::import::run(ctx, files, village.as_deref(), encoding.map(Into::into)),
         Command::Check => cmd::check::run(ctx),
         Command::Survey { files } => cmd::survey::run(ctx, files),
         Command::Screen { provisional } => cmd::screen::run(ctx, *provisional),
@@ -146,13 +181,6 @@ fn dispatch(ctx: &Ctx, command: &Command) -> anyhow::Result<Report> {
             cmd::demo::run(ctx, &a)
         }
     }
-}
-
-fn chain(e: &anyhow::Error) -> String {
-    e.chain()
-        .map(|c| c.to_string())
-        .collect::<Vec<_>>()
-        .join(": ")
 }
 
 #[global_allocator]

@@ -25,44 +25,17 @@ pub mod status;
 pub mod survey;
 pub mod template;
 
-/// A failure with its exit status: 2 for usage or configuration, 1 for data.
-#[derive(Debug)]
-pub enum Failure {
-    Config(String),
-    Data(String),
-}
+/// A failure with its kind, which decides the exit status (see
+/// [`crate::error`]); the old name, kept for the commands that use it.
+pub type Failure = crate::error::Error;
 
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Failure::Config(m) | Failure::Data(m) => f.write_str(m),
-        }
-    }
-}
-
-impl std::error::Error for Failure {}
-
-impl Failure {
-    pub fn code(&self) -> i32 {
-        match self {
-            Failure::Config(_) => 2,
-            Failure::Data(_) => 1,
-        }
-    }
-}
-
-pub fn config(msg: impl Into<String>) -> anyhow::Error {
-    Failure::Config(msg.into()).into()
-}
-
-pub fn data(msg: impl Into<String>) -> anyhow::Error {
-    Failure::Data(msg.into()).into()
-}
+pub use crate::error::{config, data, usage};
 
 /// What a command did.
 #[derive(Debug, Default)]
 pub struct Report {
-    /// 0 done, 1 the data has blocking errors.
+    /// 0 done, 1 the data has blocking errors, which the run reported
+    /// (a failure has no report: see [`crate::error`]).
     pub exit: i32,
     /// The `--json` object (the outputs and inputs are added by `main`).
     pub json: serde_json::Map<String, Value>,
@@ -140,8 +113,8 @@ pub fn finish_stage(ctx: &Ctx, name: &str, args: &[&str], result: &Result<Report
     let (code, report) = match result {
         Ok(r) => (r.exit, Some(r)),
         Err(e) => {
-            let code = e.downcast_ref::<Failure>().map(Failure::code).unwrap_or(2);
-            eprintln!("fupin {name}: {e:#}");
+            let code = crate::error::exit_code(e);
+            eprintln!("fupin {name}: {}", crate::error::message(e));
             (code, None)
         }
     };
@@ -239,7 +212,7 @@ pub fn named_or_folder(
 ) -> Result<Vec<PathBuf>> {
     if !files.is_empty() {
         if let Some(f) = files.iter().find(|f| !f.is_file()) {
-            return Err(config(format!("{}: no such file", f.display())));
+            return Err(usage(format!("{}: no such file", f.display())));
         }
         return Ok(files.to_vec());
     }

@@ -1,8 +1,8 @@
 //! `out/register.csv`: one row per person, canonical English headers, the
 //! source of each person, unknown columns after the known ones.
 
-use anyhow::{bail, Context, Result};
-use std::path::Path;
+use anyhow::Result;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::domain::checks::value_row;
@@ -11,6 +11,7 @@ use crate::domain::register::{Cell, PersonRow, Span};
 
 use super::csvout;
 use super::journal::HashingReader;
+use crate::error::data;
 
 pub const LEAD: [&str; 5] = [
     "source_file",
@@ -87,8 +88,11 @@ impl RowWriter {
 
 /// Reads the register back, one source file's rows at a time. Reading
 /// ([`RegisterReader::next_raw`]) only splits the CSV; decoding the rows
-/// ([`RawFile::rows`]) can then run on other threads.
+/// ([`RawFile::rows`]) can then run on other threads. A register that
+/// cannot be read is a data error: fupin wrote it, and `import` writes it
+/// again.
 pub struct RegisterReader {
+    path: PathBuf,
     rdr: csv::Reader<std::io::BufReader<HashingReader<std::fs::File>>>,
     pub extras: Vec<String>,
     map: std::sync::Arc<[usize]>,
@@ -110,22 +114,29 @@ pub struct RawFile {
 
 impl RegisterReader {
     pub fn open(path: &Path) -> Result<RegisterReader> {
-        let f =
-            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let f = std::fs::File::open(path)
+            .map_err(|e| data(format!("cannot open {}: {e}", path.display())))?;
         let mut rdr = csv::ReaderBuilder::new().from_reader(std::io::BufReader::with_capacity(
             1 << 20,
             HashingReader::new(f),
         ));
-        let hdr: Vec<String> = rdr.headers()?.iter().map(|s| s.to_string()).collect();
+        let hdr: Vec<String> = rdr
+            .headers()
+            .map_err(|e| data(format!("{}: {e}", path.display())))?
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let want = header(&[]);
         let mut map = Vec::with_capacity(want.len());
         for w in &want {
             match hdr.iter().position(|h| h == w) {
                 Some(p) => map.push(p),
-                None => bail!(
-                    "{} is not a fupin register: column {w} is missing",
-                    path.display()
-                ),
+                None => {
+                    return Err(data(format!(
+                        "{} is not a fupin register: column {w} is missing",
+                        path.display()
+                    )))
+                }
             }
         }
         let extras = hdr
@@ -139,6 +150,7 @@ impl RegisterReader {
             }
         }
         Ok(RegisterReader {
+            path: path.to_path_buf(),
             rdr,
             extras,
             map: map.into(),
@@ -163,7 +175,11 @@ impl RegisterReader {
             file.extend_from_slice(rec.get(self.map[0]).unwrap_or_default());
             raw.push(&rec);
         }
-        while self.rdr.read_byte_record(&mut self.record)? {
+        while self
+            .rdr
+            .read_byte_record(&mut self.record)
+            .map_err(|e| data(format!("{}: {e}", self.path.display())))?
+        {
             let this = self.record.get(self.map[0]).unwrap_or_default();
             if raw.ends.is_empty() {
                 file.extend_from_slice(this);
@@ -218,10 +234,10 @@ impl RawFile {
             };
             let end = ends.last().copied().unwrap_or(start);
             let bad = || {
-                anyhow::anyhow!(
+                data(format!(
                     "register line {} is not UTF-8 text",
                     self.first_line + r as u64
-                )
+                ))
             };
             // The row's text is valid and every field starts and ends on a
             // character: then every field is valid.

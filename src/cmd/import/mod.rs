@@ -61,21 +61,17 @@ pub fn run(
     ctx: &Ctx,
     files: &[PathBuf],
     village: Option<&str>,
-    encoding: Option<&str>,
+    enc: Option<Encoding>,
 ) -> Result<Report> {
     let campaign = ctx.campaign()?;
     let roster = ctx.roster()?;
     if let Some(v) = village {
         if roster.find(v).is_none() {
-            return Err(config(format!(
+            return Err(super::usage(format!(
                 "--village {v}: no such village in villages.csv"
             )));
         }
     }
-    let enc: Option<Encoding> = match encoding {
-        Some(e) => Some(e.parse().map_err(config)?),
-        None => None,
-    };
     let files =
         super::named_or_folder(ctx, files, "applications", "the village application sheets")?;
     let names: Vec<String> = files.iter().map(|p| ctx.rel(p)).collect();
