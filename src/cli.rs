@@ -4,7 +4,7 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
-use crate::domain::chain::Round;
+use crate::domain::chain::{Round, Step};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum NoticeFormat {
@@ -211,6 +211,41 @@ impl Command {
             Command::Run { .. } => "run",
             Command::Demo { .. } => "demo",
         }
+    }
+
+    /// The step of the chain this command performs, however it was asked
+    /// (files named, a meeting given, notices as CSV); none for a
+    /// provisional list, which the chain does not go on from.
+    pub fn step(&self) -> Option<Step> {
+        Some(match self {
+            Command::Import { .. } => Step::Import,
+            Command::Survey { .. } => Step::Survey,
+            Command::Screen { provisional: false } => Step::Screen,
+            Command::Appraise { .. } => Step::Appraise,
+            Command::Notice { stage, .. } => Step::Notice(*stage),
+            Command::Review { stage, .. } => Step::Review(*stage),
+            Command::Bind => Step::Bind,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The registry's arguments are what the command line takes, and
+    /// parse back to the same step.
+    #[test]
+    fn every_step_of_the_registry_parses_to_itself() {
+        for step in Step::ALL {
+            let args = std::iter::once("fupin").chain(step.args());
+            let cli = Cli::try_parse_from(args).unwrap(); // ok: test code, not built into fupin
+            assert_eq!(cli.command.step(), Some(step));
+            assert_eq!(cli.command.name(), step.command());
+        }
+        let cli = Cli::try_parse_from(["fupin", "screen", "--provisional"]).unwrap(); // ok: test code, not built into fupin
+        assert_eq!(cli.command.step(), None);
     }
 }
 
