@@ -15,7 +15,7 @@ use super::chain::Stage;
 use super::{config, finish_stage, Ctx, Report};
 use crate::cli::NoticeFormat;
 use crate::demo::{appraisal, generate, review, DemoOptions};
-use crate::io::lists::read_list;
+use crate::io::lists;
 
 pub struct DemoArgs<'a> {
     pub dir: Option<&'a Path>,
@@ -267,7 +267,7 @@ fn chain(town: &Ctx, opts: &DemoOptions, stages: &mut Vec<Value>) -> Result<()> 
 
     let campaign = town.campaign()?;
     let roster = town.roster()?;
-    let primary = read_list(&town.out().join("primary-list.csv"))?;
+    let primary = lists::read(&town.out().join("primary-list.csv"))?;
     appraisal::write_appraisal_sheets(
         &town.dir,
         &primary,
@@ -281,7 +281,7 @@ fn chain(town: &Ctx, opts: &DemoOptions, stages: &mut Vec<Value>) -> Result<()> 
         }),
         "appraise",
     )?;
-    let appraised = read_list(&town.out().join("appraised.csv"))?;
+    let appraised = lists::read(&town.out().join("appraised.csv"))?;
     review::write_review_sheets(&town.dir, &appraised, opts.seed)?;
     for s in [Stage::Village, Stage::Town, Stage::County] {
         let name = s.en();
