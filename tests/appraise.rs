@@ -555,7 +555,8 @@ fn the_printable_record() {
 fn the_demo_sheets_appraise_cleanly_and_repeat() {
     use fupin::demo::appraisal::write_appraisal_sheets;
     let t = screened();
-    let primary = fupin::io::lists::read_list(&t.path().join("out/primary-list.csv")).unwrap();
+    let primary: Vec<fupin::io::lists::PrimaryLine> =
+        fupin::io::lists::read(&t.path().join("out/primary-list.csv")).unwrap();
     let text = t.read("villages.csv");
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let head: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();

@@ -23,24 +23,14 @@ use super::chain::{self, List};
 use super::{config, data, Ctx, Report};
 use crate::domain::appraisal::{outcome, parse_date, Outcome, Quorum};
 use crate::domain::finding::{Finding, Source};
+use crate::domain::key::HouseholdKey;
+use crate::domain::list::ListStatus;
 use crate::domain::roster::{Roster, Village};
-use crate::domain::rules::natural_cmp;
-use crate::io::lists::{read_list, write_list, ListRow};
+use crate::domain::screen::Decision;
+use crate::io::lists::{self, rank_cmp, AppraisedLine, PrimaryLine};
 use crate::io::xlsx::appraisal::{write_record, RecordLine, RecordSheet};
 use crate::io::{csvout, findings as findings_io};
 use sheets::{Meeting, Sheets};
-
-/// The columns `appraised.csv` adds to the five of every list.
-pub const EXTRA: [&str; 8] = [
-    "rank",
-    "per_capita_income",
-    "present",
-    "votes_for",
-    "votes_against",
-    "votes_abstain",
-    "outcome",
-    "reason",
-];
 
 pub const MEETINGS_HEADER: [&str; 8] = [
     "village_code",
@@ -56,14 +46,14 @@ pub const MEETINGS_HEADER: [&str; 8] = [
 /// The admitted households of each village of the roster, in rank order,
 /// and the decision on every household of the primary list.
 struct Primary {
-    admitted: Vec<Vec<ListRow>>,
-    decisions: HashMap<(usize, String), String>,
+    admitted: Vec<Vec<PrimaryLine>>,
+    decisions: HashMap<HouseholdKey, Decision>,
 }
 
 /// What became of the villages.
 #[derive(Default)]
 struct Outcomes {
-    appraised: Vec<ListRow>,
+    appraised: Vec<AppraisedLine>,
     meetings: Vec<Vec<String>>,
     records: Vec<RecordSheet>,
     json: Vec<Value>,
@@ -129,7 +119,7 @@ pub fn run(
 
     let out = ctx.out();
     let appraised_csv = out.join("appraised.csv");
-    write_list(&appraised_csv, &EXTRA, &o.appraised)?;
+    lists::write(&appraised_csv, o.appraised)?;
     let meetings_csv = out.join("meetings.csv");
     csvout::write_csv(&meetings_csv, &MEETINGS_HEADER, o.meetings)?;
     findings_io::sort(&mut s.findings);
@@ -175,8 +165,11 @@ pub fn run(
 
 /// Read the primary list; a provisional one is refused.
 fn load_primary(path: &std::path::Path, roster: &Roster) -> Result<Primary> {
-    let list = read_list(path).map_err(|e| data(format!("{e:#}")))?;
-    if list.iter().any(|r| r.get("list_status") == "provisional") {
+    let list: Vec<PrimaryLine> = lists::read(path).map_err(|e| data(e.to_string()))?;
+    if list
+        .iter()
+        .any(|r| r.list_status == ListStatus::Provisional)
+    {
         return Err(data(
             "the primary list is provisional (written by `fupin screen --provisional` while error findings stand): correct the errors and run `fupin screen` first",
         ));
@@ -186,19 +179,15 @@ fn load_primary(path: &std::path::Path, roster: &Roster) -> Result<Primary> {
         decisions: HashMap::new(),
     };
     for row in list {
-        let Some((vi, _)) = roster
-            .find(&row.village_code)
-            .or_else(|| roster.find(&row.village))
-        else {
+        let code = &row.base.key.village_code;
+        let Some(vi) = roster.villages.iter().position(|v| v.code == *code) else {
             return Err(data(format!(
-                "village {} ({}) of out/primary-list.csv is not in villages.csv: run `fupin screen` again",
-                row.village, row.village_code
+                "village {} ({code}) of out/primary-list.csv is not in villages.csv: run `fupin screen` again",
+                row.base.village
             )));
         };
-        let decision = row.get("decision").to_string();
-        p.decisions
-            .insert((vi, row.household_id.clone()), decision.clone());
-        if decision == "admitted" {
+        p.decisions.insert(row.base.key.clone(), row.decision);
+        if row.decision == Decision::Admitted {
             p.admitted[vi].push(row);
         }
     }
@@ -211,7 +200,13 @@ fn load_primary(path: &std::path::Path, roster: &Roster) -> Result<Primary> {
 /// The findings on a village's meeting: quorum, an impossible attendance,
 /// households without votes, or no meeting at all. Returns whether the
 /// meeting itself is valid.
-fn check_meeting(v: &Village, vi: usize, quorum: &Quorum, adm: &[ListRow], s: &mut Sheets) -> bool {
+fn check_meeting(
+    v: &Village,
+    vi: usize,
+    quorum: &Quorum,
+    adm: &[PrimaryLine],
+    s: &mut Sheets,
+) -> bool {
     let Some(m) = s.meetings.get(&vi) else {
         if !adm.is_empty() && !s.attempted.contains(&vi) {
             let msg = format!("no meeting recorded for {}: hand in its meeting sheet or use --village --date --present", v.name);
@@ -238,13 +233,14 @@ fn check_meeting(v: &Village, vi: usize, quorum: &Quorum, adm: &[ListRow], s: &m
     let voted = s.voted(vi);
     for r in adm
         .iter()
-        .filter(|r| !voted.contains(r.household_id.as_str()))
+        .filter(|r| !voted.contains(r.base.key.household_id.as_str()))
     {
+        let hh = &r.base.key.household_id;
         let msg = format!(
-            "household {} ({}) is on the primary list but has no row in the vote sheets",
-            r.household_id, r.head_name
+            "household {hh} ({}) is on the primary list but has no row in the vote sheets",
+            r.base.head_name
         );
-        found.push(Finding::error("votes_missing", msg).household(&v.name, &r.household_id));
+        found.push(Finding::error("votes_missing", msg).household(&v.name, hh));
     }
     s.findings.extend(found);
     valid
@@ -254,7 +250,7 @@ fn appraise_village(
     vi: usize,
     v: &Village,
     quorum: &Quorum,
-    adm: &[ListRow],
+    adm: &[PrimaryLine],
     prior: &[usize],
     s: &mut Sheets,
     o: &mut Outcomes,
@@ -278,7 +274,7 @@ fn appraise_village(
         let votes = s.votes_of(vi);
         for r in adm {
             let vote = votes
-                .get(r.household_id.as_str())
+                .get(r.base.key.household_id.as_str())
                 .copied()
                 .unwrap_or_default();
             let (out, reason) = outcome(&vote, m.present);
@@ -287,20 +283,22 @@ fn appraise_village(
             } else {
                 not_passed += 1;
             }
-            let mut row = r.clone();
-            row.fields.retain(|k, _| EXTRA.contains(&k.as_str()));
-            row.set("present", m.present.to_string());
-            row.set("votes_for", vote.for_.to_string());
-            row.set("votes_against", vote.against.to_string());
-            row.set("votes_abstain", vote.abstain.to_string());
-            row.set("outcome", out.en());
-            row.set("reason", reason);
-            o.appraised.push(row);
+            o.appraised.push(AppraisedLine {
+                base: r.base.clone(),
+                rank: r.rank,
+                per_capita_income: r.per_capita_income,
+                present: m.present,
+                votes_for: vote.for_,
+                votes_against: vote.against,
+                votes_abstain: vote.abstain,
+                outcome: out,
+                reason,
+            });
             lines.push(RecordLine {
-                rank: r.get("rank").into(),
-                household_id: r.household_id.clone(),
-                head_name: r.head_name.clone(),
-                size: r.size,
+                rank: r.rank,
+                household_id: r.base.key.household_id.clone(),
+                head_name: r.base.head_name.clone(),
+                size: r.base.size,
                 votes: vote,
                 outcome: out,
             });
@@ -401,12 +399,4 @@ fn flag_meeting(
 
 fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// Rank order, households without a rank last in natural order.
-fn rank_cmp(a: &ListRow, b: &ListRow) -> std::cmp::Ordering {
-    let rank = |r: &ListRow| r.get("rank").parse::<u64>().unwrap_or(u64::MAX);
-    rank(a)
-        .cmp(&rank(b))
-        .then_with(|| natural_cmp(&a.household_id, &b.household_id))
 }

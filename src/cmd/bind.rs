@@ -14,28 +14,20 @@ use std::path::PathBuf;
 
 use super::chain::{self, List, Round};
 use super::{config, data, Ctx, Report};
+use crate::domain::appraisal::Outcome as Appraisal;
 use crate::domain::campaign::Campaign;
 use crate::domain::columns::Col;
-use crate::domain::money::{parse_money, Fen};
+use crate::domain::key::HouseholdKey;
 use crate::domain::register::PersonRow;
+use crate::domain::review::Outcome as Reviewed;
 use crate::domain::roster::Roster;
+use crate::domain::screen::Decision;
 use crate::domain::statistics::{HouseholdValues, MemberValues, Statistics};
-use crate::io::lists::ListRow;
-use crate::io::xlsx::registration::{
-    write_registration, FormHousehold, IncomeBasis, Member, VillageBook,
-};
+use crate::io::lists::{AppraisedLine, FinalLine, PrimaryLine, ReviewLine};
+use crate::io::xlsx::registration::{write_registration, FormHousehold, Member, VillageBook};
 use crate::io::xlsx::summary::{write_summary, SummaryRow, TownSummary};
 
 mod load;
-
-use load::Key;
-
-/// What the primary list says of a household.
-struct Primary {
-    net_income: Option<Fen>,
-    basis: IncomeBasis,
-    per_capita: Option<Fen>,
-}
 
 pub fn run(ctx: &Ctx) -> Result<Report> {
     let campaign = ctx.campaign()?;
@@ -54,20 +46,11 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
         primary_path.clone(),
     ]);
 
-    let finals = load::list(&final_path)?;
-    let primary_rows = load::list(&primary_path)?;
-    let primary: HashMap<Key, Primary> = primary_rows
-        .iter()
-        .map(|r| {
-            let p = Primary {
-                net_income: parse_money(r.get("net_income")).ok(),
-                basis: IncomeBasis::from_list(r.get("income_basis")),
-                per_capita: parse_money(r.get("per_capita_income")).ok(),
-            };
-            (r.key(), p)
-        })
-        .collect();
-    let wanted: HashSet<Key> = finals.iter().map(ListRow::key).collect();
+    let finals: Vec<FinalLine> = load::list(&final_path)?;
+    let primary_rows: Vec<PrimaryLine> = load::list(&primary_path)?;
+    let primary: HashMap<&HouseholdKey, &PrimaryLine> =
+        primary_rows.iter().map(|r| (&r.base.key, r)).collect();
+    let wanted: HashSet<HouseholdKey> = finals.iter().map(|r| r.base.key.clone()).collect();
     if wanted.len() != finals.len() {
         return Err(data(
             "out/final-list.csv lists a household twice: run `fupin review --stage county` again",
@@ -82,14 +65,14 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
         .map(|v| (v.code.clone(), v.name.clone()))
         .collect();
     for r in &finals {
-        if !order.iter().any(|(c, _)| *c == r.village_code) {
-            order.push((r.village_code.clone(), r.village.clone()));
+        if !order.iter().any(|(c, _)| *c == r.base.key.village_code) {
+            order.push((r.base.key.village_code.clone(), r.base.village.clone()));
         }
     }
-    let mut by_village: HashMap<&str, Vec<&ListRow>> = HashMap::new();
+    let mut by_village: HashMap<&str, Vec<&FinalLine>> = HashMap::new();
     for r in &finals {
         by_village
-            .entry(r.village_code.as_str())
+            .entry(r.base.key.village_code.as_str())
             .or_default()
             .push(r);
     }
@@ -113,9 +96,12 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
             ..Default::default()
         };
         for r in rows {
-            let persons = members.remove(&r.key()).unwrap_or_default();
-            book.households
-                .push(form_household(r, persons, primary.get(&r.key()))?);
+            let persons = members.remove(&r.base.key).unwrap_or_default();
+            book.households.push(form_household(
+                r,
+                persons,
+                primary.get(&r.base.key).copied(),
+            )?);
         }
         for hh in &book.households {
             book.stats.add(&values(hh));
@@ -191,20 +177,23 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
 
 /// The form of one household of the final list.
 fn form_household(
-    r: &ListRow,
+    r: &FinalLine,
     persons: Vec<PersonRow>,
-    primary: Option<&Primary>,
+    primary: Option<&PrimaryLine>,
 ) -> Result<FormHousehold> {
-    let who = format!("household {} of {}", r.household_id, r.village);
+    let who = format!(
+        "household {} of {}",
+        r.base.key.household_id, r.base.village
+    );
     if persons.is_empty() {
         return Err(data(format!(
             "{who} is on out/final-list.csv but not in out/register.csv: the register changed after the list was made; run the stages again from `fupin screen`"
         )));
     }
-    if persons.len() != r.size as usize {
+    if persons.len() != r.base.size as usize {
         return Err(data(format!(
             "{who}: out/final-list.csv gives {} persons, out/register.csv lists {}: run the stages again from `fupin screen`",
-            r.size,
+            r.base.size,
             persons.len()
         )));
     }
@@ -217,22 +206,22 @@ fn form_household(
         .iter()
         .find(|p| load::is_head(p))
         .unwrap_or(&persons[0]);
-    let per_capita = parse_money(r.get("per_capita_income"))
-        .ok()
-        .or(p.per_capita)
+    let per_capita = r
+        .per_capita_income
+        .or(p.per_capita_income)
         .or_else(|| p.net_income.map(|n| n.per_person(persons.len() as u32)));
     Ok(FormHousehold {
-        household_id: r.household_id.clone(),
+        household_id: r.base.key.household_id.clone(),
         head_name: head.get(Col::Name).to_string(),
         head_id: head.get(Col::IdNumber).to_string(),
         net_income: p.net_income,
         per_capita,
-        basis: p.basis,
+        basis: p.income_basis,
         housing: load::household_value(&persons, Col::Housing),
         main_cause: load::household_value(&persons, Col::MainCause),
         attribute: load::household_value(&persons, Col::Attribute),
         phone: load::household_value(&persons, Col::Phone),
-        rank: r.get("rank").trim().to_string(),
+        rank: r.rank,
         members: persons
             .iter()
             .map(|p| Member {
@@ -294,29 +283,30 @@ fn summarise(
     roster: &Roster,
     standard: i64,
     books: &[VillageBook],
-    primary_rows: &[ListRow],
+    primary_rows: &[PrimaryLine],
     report: &mut Report,
 ) -> Result<TownSummary> {
     let inputs = &mut report.inputs;
-    let appraised = load::stage_counts(ctx, "appraised.csv", "outcome", "passed", inputs)?;
+    let appraised = load::stage_counts(ctx, "appraised.csv", inputs, |l: AppraisedLine| {
+        (l.outcome == Appraisal::Passed).then_some(l.base.key.village_code)
+    })?;
     let mut reviews = Vec::new();
     for r in Round::ALL {
         reviews.push(load::stage_counts(
             ctx,
             List::Reviewed(r).file(),
-            "outcome",
-            "kept",
             inputs,
+            |l: ReviewLine| (l.outcome == Reviewed::Kept).then_some(l.base.key.village_code),
         )?);
     }
     let mut town = Statistics::new();
     for b in books {
         town.merge(&b.stats);
     }
-    let mut by_village: HashMap<&str, Vec<&ListRow>> = HashMap::new();
+    let mut by_village: HashMap<&str, Vec<&PrimaryLine>> = HashMap::new();
     for r in primary_rows {
         by_village
-            .entry(r.village_code.as_str())
+            .entry(r.base.key.village_code.as_str())
             .or_default()
             .push(r);
     }
@@ -336,12 +326,12 @@ fn summarise(
             };
             for r in mine {
                 row.applicants += 1;
-                if r.get("decision") == "admitted" {
+                if r.decision == Decision::Admitted {
                     row.admitted += 1;
                 }
                 if row.quota.is_none() {
-                    row.quota = r.get("quota").trim().parse().ok();
-                    row.pool = r.get("pool").to_string();
+                    row.quota = r.quota;
+                    row.pool = r.pool.clone();
                 }
             }
             let count = |m: &Option<HashMap<String, u64>>| {

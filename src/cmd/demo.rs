@@ -14,7 +14,7 @@ use std::path::Path;
 use super::chain::{run_step, List, Round, Step};
 use super::{config, finish_stage, Ctx, Report};
 use crate::demo::{appraisal, generate, review, DemoOptions};
-use crate::io::lists::read_list;
+use crate::io::lists;
 
 pub struct DemoArgs<'a> {
     pub dir: Option<&'a Path>,
@@ -260,7 +260,7 @@ fn chain(town: &Ctx, opts: &DemoOptions, stages: &mut Vec<Value>) -> Result<()> 
             Step::Appraise => {
                 let campaign = town.campaign()?;
                 let roster = town.roster()?;
-                let primary = read_list(&town.out().join(List::Primary.file()))?;
+                let primary = lists::read(&town.out().join(List::Primary.file()))?;
                 appraisal::write_appraisal_sheets(
                     &town.dir,
                     &primary,
@@ -270,7 +270,7 @@ fn chain(town: &Ctx, opts: &DemoOptions, stages: &mut Vec<Value>) -> Result<()> 
                 )?;
             }
             Step::Notice(Round::Village) => {
-                let appraised = read_list(&town.out().join(List::Appraised.file()))?;
+                let appraised = lists::read(&town.out().join(List::Appraised.file()))?;
                 review::write_review_sheets(&town.dir, &appraised, opts.seed)?;
             }
             _ => {}

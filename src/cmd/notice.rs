@@ -19,14 +19,16 @@ use std::path::{Path, PathBuf};
 use super::chain::{self, List};
 use super::{config, data, Ctx, Report};
 use crate::cli::NoticeFormat;
+use crate::domain::appraisal::Outcome as Appraisal;
 use crate::domain::codes;
 use crate::domain::columns::Col;
 use crate::domain::idnum;
+use crate::domain::key::HouseholdKey;
+use crate::domain::review::Outcome as Reviewed;
 use crate::domain::roster::Roster;
-use crate::domain::rules::natural_cmp;
 use crate::domain::schedule::{self, Entry, Period, Round};
 use crate::io::csvout;
-use crate::io::lists::{read_list, ListRow};
+use crate::io::lists::{self, rank_cmp, AppraisedLine, FinalLine, ReviewLine};
 use crate::io::register::RegisterReader;
 use crate::io::xlsx::notice::{write_notice, Notice, NoticeRow};
 
@@ -39,19 +41,12 @@ const CSV_HEADER: [&str; 5] = [
     "size",
 ];
 
-/// The outcome that puts a household on the notice, and the other one.
-fn outcomes(round: Round) -> (&'static str, &'static str) {
-    match round {
-        Round::Village => ("passed", "failed"),
-        Round::Town | Round::County => ("kept", "removed"),
-    }
-}
-
-/// A village that entered the stage, with the households listed on it.
+/// A village that entered the stage, with the households listed on it
+/// (what a notice shows of them are the columns of the final list).
 struct Village {
     code: String,
     name: String,
-    rows: Vec<ListRow>,
+    rows: Vec<FinalLine>,
 }
 
 pub fn run(ctx: &Ctx, round: Round, start: Option<&str>, format: NoticeFormat) -> Result<Report> {
@@ -78,9 +73,9 @@ pub fn run(ctx: &Ctx, round: Round, start: Option<&str>, format: NoticeFormat) -
     let villages = villages_of(&list_path, round, &roster)?;
 
     let register = chain::require(ctx, List::Register)?;
-    let wanted: HashSet<(String, String)> = villages
+    let wanted: HashSet<HouseholdKey> = villages
         .iter()
-        .flat_map(|v| v.rows.iter().map(ListRow::key))
+        .flat_map(|v| v.rows.iter().map(|r| r.base.key.clone()))
         .collect();
     let heads = head_ids(&register, &wanted)?;
     report.inputs.push(register);
@@ -142,19 +137,22 @@ pub fn run(ctx: &Ctx, round: Round, start: Option<&str>, format: NoticeFormat) -
             .rows
             .iter()
             .map(|r| {
-                let id = heads.get(&r.key()).filter(|id| !id.trim().is_empty());
+                let id = heads.get(&r.base.key).filter(|id| !id.trim().is_empty());
                 if id.is_none() {
                     ctx.say(format!(
                         "warning: {} household {}: the register has no head's ID number; its cell on the notice is blank",
-                        v.name, r.household_id
+                        v.name, r.base.key.household_id
                     ));
                 }
                 NoticeRow {
-                    household_id: r.household_id.clone(),
-                    head_name: r.head_name.clone(),
+                    household_id: r.base.key.household_id.clone(),
+                    head_name: r.base.head_name.clone(),
                     id_masked: id.map(|id| idnum::mask(id)).unwrap_or_default(),
-                    size: r.size,
-                    per_capita_income: r.get("per_capita_income").to_string(),
+                    size: r.base.size,
+                    per_capita_income: r
+                        .per_capita_income
+                        .map(|m| m.plain())
+                        .unwrap_or_default(),
                 }
             })
             .collect();
@@ -242,46 +240,52 @@ pub fn run(ctx: &Ctx, round: Round, start: Option<&str>, format: NoticeFormat) -
 /// roster after them, in the order they appear), each with its listed
 /// households in rank order.
 fn villages_of(path: &Path, round: Round, roster: &Roster) -> Result<Vec<Village>> {
-    let rel = format!(
-        "out/{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default()
-    );
-    let rows = read_list(path).map_err(|e| data(format!("{e:#}")))?;
-    let (listed, other) = outcomes(round);
+    let err = |e: lists::ListError| data(e.to_string());
+    // Each household of the list, and whether the round lists it.
+    let rows: Vec<(FinalLine, bool)> = if round == Round::Village {
+        lists::read::<AppraisedLine>(path)
+            .map_err(err)?
+            .into_iter()
+            .map(|l| {
+                let listed = l.outcome == Appraisal::Passed;
+                let line = FinalLine {
+                    base: l.base,
+                    rank: l.rank,
+                    per_capita_income: l.per_capita_income,
+                };
+                (line, listed)
+            })
+            .collect()
+    } else {
+        lists::read::<ReviewLine>(path)
+            .map_err(err)?
+            .into_iter()
+            .map(|l| (FinalLine::from(&l), l.outcome == Reviewed::Kept))
+            .collect()
+    };
     let mut villages: Vec<(usize, Village)> = Vec::new();
-    for (n, row) in rows.into_iter().enumerate() {
-        let outcome = row.get("outcome").trim().to_string();
-        if outcome != listed && outcome != other {
-            return Err(data(format!(
-                "{rel} line {}: outcome {outcome:?} is neither {listed} nor {other}",
-                n + 2
-            )));
-        }
+    for (row, listed) in rows {
+        let code = &row.base.key.village_code;
         let place = roster
-            .find(&row.village_code)
-            .or_else(|| roster.find(&row.village))
-            .map(|(i, _)| i)
-            .unwrap_or(usize::MAX);
-        let i = match villages
+            .villages
             .iter()
-            .position(|(_, v)| v.code == row.village_code && v.name == row.village)
-        {
+            .position(|v| v.code == *code)
+            .unwrap_or(usize::MAX);
+        let i = match villages.iter().position(|(_, v)| v.code == *code) {
             Some(i) => i,
             None => {
                 villages.push((
                     place,
                     Village {
-                        code: row.village_code.clone(),
-                        name: row.village.clone(),
+                        code: code.clone(),
+                        name: row.base.village.clone(),
                         rows: Vec::new(),
                     },
                 ));
                 villages.len() - 1
             }
         };
-        if outcome == listed {
+        if listed {
             villages[i].1.rows.push(row);
         }
     }
@@ -289,12 +293,7 @@ fn villages_of(path: &Path, round: Round, roster: &Roster) -> Result<Vec<Village
     villages.sort_by_key(|(place, _)| *place);
     let mut out: Vec<Village> = villages.into_iter().map(|(_, v)| v).collect();
     for v in &mut out {
-        v.rows.sort_by(|a, b| {
-            let rank = |r: &ListRow| r.get("rank").trim().parse::<u64>().unwrap_or(u64::MAX);
-            rank(a)
-                .cmp(&rank(b))
-                .then_with(|| natural_cmp(&a.household_id, &b.household_id))
-        });
+        v.rows.sort_by(rank_cmp);
     }
     Ok(out)
 }
@@ -302,18 +301,15 @@ fn villages_of(path: &Path, round: Round, roster: &Roster) -> Result<Vec<Village
 /// The ID numbers of the heads of the `wanted` households.
 fn head_ids(
     register: &Path,
-    wanted: &HashSet<(String, String)>,
-) -> Result<HashMap<(String, String), String>> {
+    wanted: &HashSet<HouseholdKey>,
+) -> Result<HashMap<HouseholdKey, String>> {
     let mut reader = RegisterReader::open(register).map_err(|e| data(format!("{e:#}")))?;
     let mut heads = HashMap::new();
     while let Some(rows) = reader.next_file().map_err(|e| data(format!("{e:#}")))? {
         for p in rows {
             let is_head = codes::lookup(codes::RELATION, p.get(Col::Relation))
                 .is_some_and(|c| c.en == "head");
-            let key = (
-                p.village_code.to_string(),
-                p.get(Col::HouseholdId).to_string(),
-            );
+            let key = HouseholdKey::new(p.village_code.to_string(), p.get(Col::HouseholdId));
             if is_head && wanted.contains(&key) {
                 heads
                     .entry(key)

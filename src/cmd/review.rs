@@ -15,13 +15,15 @@ use std::path::{Path, PathBuf};
 
 use super::chain::{self, List, Round, Step};
 use super::{config, data, folder_files, Ctx, Report};
+use crate::domain::appraisal::Outcome as Appraisal;
 use crate::domain::finding::Finding;
-use crate::domain::review::{self as rules, DecisionRow, Key, Outcome};
+use crate::domain::key::HouseholdKey;
+use crate::domain::review::{self as rules, DecisionRow, Outcome};
 use crate::domain::roster::Roster;
-use crate::domain::rules::natural_cmp;
-use crate::io::lists::{read_list, write_list, ListRow};
+use crate::io::csvin::read_schedule;
+use crate::io::lists::{self, rank_cmp, AppraisedLine, FinalLine, ReviewLine};
 use crate::io::table::{read_table, Field};
-use crate::io::{csvout, findings as findings_io, sheet};
+use crate::io::{findings as findings_io, sheet};
 
 const FIELDS: [Field; 4] = [
     Field::required("村", "village"),
@@ -29,12 +31,6 @@ const FIELDS: [Field; 4] = [
     Field::required("决定", "decision"),
     Field::optional("原因", "reason"),
 ];
-
-/// The stage's own columns of `out/after-<stage>-review.csv`.
-pub const EXTRA: [&str; 5] = ["rank", "per_capita_income", "outcome", "reason", "stage"];
-
-/// The own columns of `out/final-list.csv`.
-pub const FINAL_EXTRA: [&str; 2] = ["rank", "per_capita_income"];
 
 pub fn run(ctx: &Ctx, stage: Round, files: &[PathBuf], no_changes: bool) -> Result<Report> {
     let _campaign = ctx.campaign()?;
@@ -60,26 +56,7 @@ pub fn run(ctx: &Ctx, stage: Round, files: &[PathBuf], no_changes: bool) -> Resu
         )));
     }
 
-    let list = read_list(&input).map_err(|e| data(format!("{e:#}")))?;
-    if !list.is_empty() && list.iter().all(|r| !r.fields.contains_key("outcome")) {
-        return Err(data(format!(
-            "{input_list} has no outcome column: run `{}` again",
-            input_list.written_by()
-        )));
-    }
-    let want = match stage {
-        Round::Village => "passed",
-        Round::Town | Round::County => "kept",
-    };
-    let mut entered: Vec<ListRow> = Vec::new();
-    let mut absent: HashMap<Key, String> = HashMap::new();
-    for row in list {
-        if row.get("outcome") == want {
-            entered.push(row);
-        } else {
-            absent.insert(row.key(), why_absent(stage, &row));
-        }
-    }
+    let (mut entered, absent) = entrants(&input, stage)?;
     sort_rows(&roster, &mut entered);
 
     let sheets = decision_files(ctx, stage, files)?;
@@ -124,7 +101,7 @@ pub fn run(ctx: &Ctx, stage: Round, files: &[PathBuf], no_changes: bool) -> Resu
             );
         }
     }
-    let keys: Vec<Key> = entered.iter().map(ListRow::key).collect();
+    let keys: Vec<HouseholdKey> = entered.iter().map(|r| r.base.key.clone()).collect();
     let review = rules::apply(s, &roster, &keys, &absent, &rows);
     findings.extend(review.findings.iter().cloned());
     findings_io::sort(&mut findings);
@@ -167,28 +144,19 @@ pub fn run(ctx: &Ctx, stage: Round, files: &[PathBuf], no_changes: bool) -> Resu
         return Ok(report);
     }
 
-    let mut rows_out = Vec::with_capacity(entered.len());
-    for (row, ruling) in entered.iter().zip(&review.rulings) {
-        let mut r = ListRow {
-            fields: Default::default(),
-            ..row.clone()
-        };
-        r.set("rank", row.get("rank"));
-        r.set("per_capita_income", row.get("per_capita_income"));
-        r.set("outcome", ruling.outcome.en());
-        r.set("reason", ruling.reason.clone());
-        r.set("stage", s);
-        rows_out.push(r);
+    let mut rows_out = entered;
+    for (r, ruling) in rows_out.iter_mut().zip(&review.rulings) {
+        r.outcome = ruling.outcome;
+        r.reason = ruling.reason.clone();
     }
-    write_list(&list_path, &EXTRA, &rows_out)?;
+    lists::write_all(&list_path, &rows_out)?;
     report.outputs.push(list_path.clone());
     if stage == Round::County {
-        let kept: Vec<ListRow> = rows_out
+        let kept = rows_out
             .iter()
-            .filter(|r| r.get("outcome") == Outcome::Kept.en())
-            .cloned()
-            .collect();
-        write_list(&final_path, &FINAL_EXTRA, &kept)?;
+            .filter(|r| r.outcome == Outcome::Kept)
+            .map(FinalLine::from);
+        lists::write(&final_path, kept)?;
         report.outputs.push(final_path);
     }
     report.outputs.push(findings_csv);
@@ -199,98 +167,84 @@ pub fn run(ctx: &Ctx, stage: Round, files: &[PathBuf], no_changes: bool) -> Resu
     Ok(report)
 }
 
-/// Why a household on the input list did not enter the stage.
-fn why_absent(stage: Round, row: &ListRow) -> String {
-    let reason = row.get("reason");
-    let tail = if reason.is_empty() {
-        String::new()
-    } else {
-        format!(" ({reason})")
+
+/// The households of the input list that entered the review of `round`,
+/// each as a line of its output list (kept until the review says
+/// otherwise), and why each of the others did not enter.
+fn entrants(
+    input: &Path,
+    round: Round,
+) -> Result<(Vec<ReviewLine>, HashMap<HouseholdKey, String>)> {
+    let err = |e: lists::ListError| data(e.to_string());
+    let tail = |reason: &str| {
+        if reason.is_empty() {
+            String::new()
+        } else {
+            format!(" ({reason})")
+        }
     };
-    match (stage, row.get("outcome")) {
-        (Round::Village, "failed") => format!("it failed the appraisal{tail}"),
-        (_, "removed") => format!(
-            "it was removed at the {} review{tail}",
-            if row.get("stage").is_empty() {
-                "previous"
-            } else {
-                row.get("stage")
+    let entrant = |base: &lists::Base, rank, per_capita_income| ReviewLine {
+        base: base.clone(),
+        rank,
+        per_capita_income,
+        outcome: Outcome::Kept,
+        reason: String::new(),
+        stage: round,
+    };
+    let mut entered = Vec::new();
+    let mut absent = HashMap::new();
+    if round == Round::Village {
+        for l in lists::read::<AppraisedLine>(input).map_err(err)? {
+            match l.outcome {
+                Appraisal::Passed => entered.push(entrant(&l.base, l.rank, l.per_capita_income)),
+                Appraisal::Failed => {
+                    let why = format!("it failed the appraisal{}", tail(&l.reason));
+                    absent.insert(l.base.key, why);
+                }
             }
-        ),
-        (_, o) => format!("its outcome on the list is {o:?}"),
+        }
+    } else {
+        for l in lists::read::<ReviewLine>(input).map_err(err)? {
+            match l.outcome {
+                Outcome::Kept => entered.push(entrant(&l.base, l.rank, l.per_capita_income)),
+                Outcome::Removed => {
+                    let why = format!(
+                        "it was removed at the {} review{}",
+                        l.stage.name(),
+                        tail(&l.reason)
+                    );
+                    absent.insert(l.base.key, why);
+                }
+            }
+        }
     }
+    Ok((entered, absent))
 }
 
-fn village_pos(roster: &Roster, r: &ListRow) -> usize {
+/// The village's place in the roster, by code; villages outside it last.
+fn village_pos(roster: &Roster, r: &ReviewLine) -> usize {
     roster
         .villages
         .iter()
-        .position(|v| v.code == r.village_code)
-        .or_else(|| roster.find(&r.village).map(|(i, _)| i))
+        .position(|v| v.code == r.base.key.village_code)
         .unwrap_or(usize::MAX)
 }
 
 /// Roster order of villages, then rank order, then household number.
-pub fn sort_rows(roster: &Roster, rows: &mut [ListRow]) {
-    let rank = |r: &ListRow| r.get("rank").trim().parse::<u64>().unwrap_or(u64::MAX);
+fn sort_rows(roster: &Roster, rows: &mut [ReviewLine]) {
     rows.sort_by(|a, b| {
         village_pos(roster, a)
             .cmp(&village_pos(roster, b))
-            .then_with(|| a.village_code.cmp(&b.village_code))
-            .then_with(|| rank(a).cmp(&rank(b)))
-            .then_with(|| natural_cmp(&a.household_id, &b.household_id))
+            .then_with(|| a.base.key.village_code.cmp(&b.base.key.village_code))
+            .then_with(|| rank_cmp(a, b))
     });
 }
 
-/// The rows of `out/schedule.csv` (`village_code, village, stage, start,
-/// end`), each as (village code, stage, start, end); none when the file
-/// does not exist.
-pub fn read_schedule(path: &Path) -> Result<Vec<[String; 4]>> {
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
-    let rows = read_csv(path)?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            let g = |c: &str| r.get(c).cloned().unwrap_or_default();
-            [g("village_code"), g("stage"), g("start"), g("end")]
-        })
-        .collect())
-}
-
-/// A fupin CSV output as rows of column → value; header names trimmed of a BOM.
-pub fn read_csv(path: &Path) -> Result<Vec<HashMap<String, String>>> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| data(format!("cannot read {}: {e}", path.display())))?;
-    let header: Vec<String> = rdr
-        .headers()
-        .map_err(|e| data(format!("cannot read {}: {e}", path.display())))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-        .collect();
-    let mut out = Vec::new();
-    for (n, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| data(format!("{} line {}: {e}", path.display(), n + 2)))?;
-        out.push(
-            header
-                .iter()
-                .enumerate()
-                .map(|(i, h)| {
-                    let v = csvout::restore(rec.get(i).unwrap_or("")).trim().to_string();
-                    (h.clone(), v)
-                })
-                .collect(),
-        );
-    }
-    Ok(out)
-}
 
 /// Codes of the villages whose publicity of `stage` is in the schedule.
 fn noticed_villages(schedule: &Path, stage: Round) -> Result<Vec<String>> {
-    Ok(read_schedule(schedule)?
+    Ok(read_schedule(schedule)
+        .map_err(|e| data(format!("{e:#}")))?
         .into_iter()
         .filter(|r| r[1].eq_ignore_ascii_case(stage.name()))
         .map(|r| r[0].clone())
@@ -376,19 +330,25 @@ fn read_decisions(ctx: &Ctx, files: &[PathBuf], findings: &mut Vec<Finding>) -> 
 }
 
 /// Counts for the clerk and the `--json` report.
-fn summarise(ctx: &Ctx, roster: &Roster, stage: Round, rows: &[ListRow], report: &mut Report) {
+fn summarise(ctx: &Ctx, roster: &Roster, stage: Round, rows: &[ReviewLine], report: &mut Report) {
     let s = stage.name();
-    let removed: Vec<&ListRow> = rows
+    let removed: Vec<&ReviewLine> = rows
         .iter()
-        .filter(|r| r.get("outcome") == Outcome::Removed.en())
+        .filter(|r| r.outcome == Outcome::Removed)
         .collect();
     let kept = rows.len() - removed.len();
     let villages: Vec<serde_json::Value> = roster
         .villages
         .iter()
         .map(|v| {
-            let entered = rows.iter().filter(|r| r.village_code == v.code).count();
-            let gone = removed.iter().filter(|r| r.village_code == v.code).count();
+            let entered = rows
+                .iter()
+                .filter(|r| r.base.key.village_code == v.code)
+                .count();
+            let gone = removed
+                .iter()
+                .filter(|r| r.base.key.village_code == v.code)
+                .count();
             json!({"code": v.code, "name": v.name, "entered": entered,
                    "kept": entered - gone, "removed": gone})
         })
@@ -396,9 +356,9 @@ fn summarise(ctx: &Ctx, roster: &Roster, stage: Round, rows: &[ListRow], report:
     let removed_json: Vec<serde_json::Value> = removed
         .iter()
         .map(|r| {
-            json!({"village_code": r.village_code, "village": r.village,
-                   "household_id": r.household_id, "head_name": r.head_name,
-                   "reason": r.get("reason")})
+            json!({"village_code": r.base.key.village_code, "village": r.base.village,
+                   "household_id": r.base.key.household_id, "head_name": r.base.head_name,
+                   "reason": r.reason})
         })
         .collect();
     report.json.insert("entered".into(), json!(rows.len()));
@@ -420,10 +380,7 @@ fn summarise(ctx: &Ctx, roster: &Roster, stage: Round, rows: &[ListRow], report:
     for r in &removed {
         ctx.say(format!(
             "  removed: {} {} {} — {}",
-            r.village,
-            r.household_id,
-            r.head_name,
-            r.get("reason")
+            r.base.village, r.base.key.household_id, r.base.head_name, r.reason
         ));
     }
     ctx.say(format!("wrote out/{}", List::Reviewed(stage).file()));
@@ -431,8 +388,8 @@ fn summarise(ctx: &Ctx, roster: &Roster, stage: Round, rows: &[ListRow], report:
         ctx.say(format!(
             "wrote out/final-list.csv: {kept} households, {} persons; next: fupin bind",
             rows.iter()
-                .filter(|r| r.get("outcome") == Outcome::Kept.en())
-                .map(|r| u64::from(r.size))
+                .filter(|r| r.outcome == Outcome::Kept)
+                .map(|r| u64::from(r.base.size))
                 .sum::<u64>()
         ));
     } else {

@@ -9,34 +9,17 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 
 use super::chain::{self, List};
-use super::{config, data, Ctx, Report};
+use super::{config, Ctx, Report};
 use crate::domain::campaign::Scope;
 use crate::domain::finding::Severity;
+use crate::domain::key::HouseholdKey;
+use crate::domain::list::{IncomeBasis, ListStatus};
 use crate::domain::register::Household;
 use crate::domain::roster::Roster;
 use crate::domain::screen::{screen, Decision, PrimaryList};
+use crate::io::lists::{self, Base, PrimaryLine};
 use crate::io::recheck::recheck;
-use crate::io::{csvout, survey, xlsx};
-
-pub const HEADER: [&str; 17] = [
-    "village_code",
-    "village",
-    "household_id",
-    "head_name",
-    "size",
-    "net_income",
-    "income_basis",
-    "per_capita_income",
-    "deprivations",
-    "deprivation_detail",
-    "rank",
-    "decision",
-    "reason",
-    "cumulative_persons",
-    "quota",
-    "pool",
-    "list_status",
-];
+use crate::io::{survey, xlsx};
 
 pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
     let campaign = ctx.campaign()?;
@@ -60,10 +43,7 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
     let (survey_map, survey_invalid) = if survey_csv.exists() {
         chain::require(ctx, List::Survey)?;
         report.inputs.push(survey_csv.clone());
-        survey::load(&survey_csv).map_err(|e| match e.downcast::<survey::Damaged>() {
-            Ok(d) => data(d.0),
-            Err(e) => e,
-        })?
+        survey::load(&survey_csv)?
     } else {
         (Default::default(), Vec::new())
     };
@@ -83,12 +63,12 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
     }
     let survey_names: Vec<(String, &str, &str)> = survey_invalid
         .iter()
-        .map(|((code, hh), msg)| {
+        .map(|(key, msg)| {
             let name = roster
-                .find(code)
+                .find(&key.village_code)
                 .map(|v| v.1.name.clone())
                 .unwrap_or_default();
-            (name, hh.as_str(), msg.as_str())
+            (name, key.household_id.as_str(), msg.as_str())
         })
         .collect();
     for (name, hh, msg) in &survey_names {
@@ -135,10 +115,9 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
     // The two files are written at the same time.
     let (csv, book) = rayon::join(
         || {
-            csvout::write_csv(
+            lists::write(
                 &csv_path,
-                &HEADER,
-                rows(&list, &roster, &campaign.scale.scope, provisional),
+                lines(&list, &roster, &campaign.scale.scope, provisional),
             )
         },
         || xlsx::primary::write_primary(&xlsx_path, &list, &roster, &campaign, provisional),
@@ -183,12 +162,12 @@ fn count_survey_errors(ctx: &Ctx) -> Result<usize> {
     Ok(n)
 }
 
-fn rows<'a>(
+fn lines<'a>(
     list: &'a PrimaryList,
     roster: &'a Roster,
     scope: &'a Scope,
     provisional: bool,
-) -> impl Iterator<Item = Vec<String>> + 'a {
+) -> impl Iterator<Item = PrimaryLine> + 'a {
     list.lines.iter().map(move |l| {
         let h = &l.household;
         let pool = match (scope, list.pools.get(l.pool)) {
@@ -197,37 +176,36 @@ fn rows<'a>(
             _ => String::new(),
         };
         let _ = roster;
-        vec![
-            h.village_code.to_string(),
-            h.village_name.to_string(),
-            h.household_id.to_string(),
-            h.head_name.to_string(),
-            h.size.to_string(),
-            l.net_income.map(|f| f.plain()).unwrap_or_default(),
-            if l.net_income.is_none() {
-                String::new()
-            } else if l.verified {
-                "verified".into()
-            } else {
-                "declared".into()
+        PrimaryLine {
+            base: Base {
+                key: HouseholdKey::new(h.village_code.to_string(), h.household_id.to_string()),
+                village: h.village_name.to_string(),
+                head_name: h.head_name.to_string(),
+                size: h.size,
             },
-            l.per_capita().map(|f| f.plain()).unwrap_or_default(),
-            h.deprivations.count().to_string(),
-            h.deprivations.label(),
-            l.rank.map(|r| r.to_string()).unwrap_or_default(),
-            l.decision.en().into(),
-            l.reason.clone(),
-            l.cumulative_persons
-                .map(|c| c.to_string())
-                .unwrap_or_default(),
-            if h.village.is_some() {
-                l.quota.to_string()
-            } else {
-                String::new()
-            },
+            net_income: l.net_income,
+            income_basis: l.net_income.map(|_| {
+                if l.verified {
+                    IncomeBasis::Verified
+                } else {
+                    IncomeBasis::Declared
+                }
+            }),
+            per_capita_income: l.per_capita(),
+            deprivations: h.deprivations.count().into(),
+            deprivation_detail: h.deprivations.label(),
+            rank: l.rank,
+            decision: l.decision,
+            reason: l.reason.clone(),
+            cumulative_persons: l.cumulative_persons,
+            quota: h.village.map(|_| l.quota),
             pool,
-            if provisional { "provisional" } else { "final" }.into(),
-        ]
+            list_status: if provisional {
+                ListStatus::Provisional
+            } else {
+                ListStatus::Final
+            },
+        }
     })
 }
 

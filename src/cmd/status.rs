@@ -15,12 +15,15 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::chain::{List, Round, Step};
-use super::review::{read_csv, read_schedule};
 use super::{folder_files, Ctx, Report};
+use crate::domain::appraisal::Outcome as Appraisal;
 use crate::domain::campaign::Lang;
 use crate::domain::columns::Col;
+use crate::domain::review::Outcome as Reviewed;
 use crate::domain::roster::Roster;
-use crate::io::lists::{read_list, ListRow};
+use crate::domain::screen::Decision;
+use crate::io::csvin::{read_csv, read_schedule};
+use crate::io::lists::{self, AppraisedLine, FinalLine, Line, PrimaryLine, Ranked, ReviewLine};
 use crate::io::register::RegisterReader;
 use crate::io::staleness::{self, Verdict};
 
@@ -164,6 +167,37 @@ fn place(roster: &Roster, code: &str, name: &str) -> Option<usize> {
         .or_else(|| roster.find(name).map(|(i, _)| i))
 }
 
+/// The lines of list `name`, by roster village (placed by code); `None`
+/// when the list does not exist or cannot be read (then a problem).
+fn by_village<T: Line + Ranked>(
+    roster: &Roster,
+    n: usize,
+    out: &Path,
+    name: &'static str,
+    facts: &mut Facts,
+) -> Option<Vec<Vec<T>>> {
+    if !facts.has(name) {
+        return None;
+    }
+    match lists::read::<T>(&out.join(name)) {
+        Ok(rows) => {
+            let mut by: Vec<Vec<T>> = (0..n).map(|_| Vec::new()).collect();
+            for r in rows {
+                let code = &r.base().key.village_code;
+                if let Some(i) = roster.villages.iter().position(|v| v.code == *code) {
+                    by[i].push(r);
+                }
+            }
+            Some(by)
+        }
+        Err(e) => {
+            facts.problems.push(e.to_string());
+            facts.exists.insert(name, false);
+            None
+        }
+    }
+}
+
 /// Read every output there is into `v` and `facts`.
 fn gather(ctx: &Ctx, roster: &Roster, v: &mut [Village], facts: &mut Facts) {
     let out = ctx.out();
@@ -201,52 +235,32 @@ fn gather(ctx: &Ctx, roster: &Roster, v: &mut [Village], facts: &mut Facts) {
         }
     }
     let n = v.len();
-    let list = |name: &'static str, facts: &mut Facts| -> Option<Vec<Vec<ListRow>>> {
-        if !facts.has(name) {
-            return None;
-        }
-        match read_list(&out.join(name)) {
-            Ok(rows) => {
-                let mut by: Vec<Vec<ListRow>> = vec![Vec::new(); n];
-                for r in rows {
-                    if let Some(i) = place(roster, &r.village_code, &r.village) {
-                        by[i].push(r);
-                    }
-                }
-                Some(by)
-            }
-            Err(e) => {
-                facts.problems.push(format!("{e:#}"));
-                facts.exists.insert(name, false);
-                None
-            }
-        }
-    };
-    let count =
-        |rows: &[ListRow], col: &str, val: &str| rows.iter().filter(|r| r.get(col) == val).count();
-    if let Some(by) = list("primary-list.csv", facts) {
+    fn count<T>(rows: &[T], pick: impl Fn(&T) -> bool) -> Option<usize> {
+        Some(rows.iter().filter(|r| pick(r)).count())
+    }
+    if let Some(by) = by_village::<PrimaryLine>(roster, n, &out, "primary-list.csv", facts) {
         for (x, rows) in v.iter_mut().zip(&by) {
             x.applicants = Some(rows.len());
-            x.admitted = Some(count(rows, "decision", "admitted"));
+            x.admitted = count(rows, |r| r.decision == Decision::Admitted);
         }
     }
-    if let Some(by) = list("appraised.csv", facts) {
+    if let Some(by) = by_village::<AppraisedLine>(roster, n, &out, "appraised.csv", facts) {
         for (x, rows) in v.iter_mut().zip(&by) {
-            x.passed = Some(count(rows, "outcome", "passed"));
+            x.passed = count(rows, |r| r.outcome == Appraisal::Passed);
         }
     }
     for (k, r) in Round::ALL.into_iter().enumerate() {
-        if let Some(by) = list(List::Reviewed(r).file(), facts) {
+        if let Some(by) = by_village::<ReviewLine>(roster, n, &out, List::Reviewed(r).file(), facts) {
             for (x, rows) in v.iter_mut().zip(&by) {
-                x.kept[k] = Some(count(rows, "outcome", "kept"));
-                x.removed[k] = Some(count(rows, "outcome", "removed"));
+                x.kept[k] = count(rows, |r| r.outcome == Reviewed::Kept);
+                x.removed[k] = count(rows, |r| r.outcome == Reviewed::Removed);
             }
         }
     }
-    if let Some(by) = list("final-list.csv", facts) {
+    if let Some(by) = by_village::<FinalLine>(roster, n, &out, "final-list.csv", facts) {
         for (x, rows) in v.iter_mut().zip(&by) {
             x.final_households = Some(rows.len());
-            x.final_persons = Some(rows.iter().map(|r| u64::from(r.size)).sum());
+            x.final_persons = Some(rows.iter().map(|r| u64::from(r.base().size)).sum());
         }
     }
     if facts.has("meetings.csv") {

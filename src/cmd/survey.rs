@@ -12,13 +12,16 @@ use std::path::PathBuf;
 use super::{data, Ctx, Report};
 use crate::domain::columns::Col;
 use crate::domain::finding::{Finding, Severity, Source};
+use crate::domain::key::HouseholdKey;
+use crate::domain::list::{Code, SurveyVerdict};
 use crate::domain::money::parse_money;
 use crate::domain::roster::Roster;
 use crate::domain::rules::natural_cmp;
 use crate::domain::survey::{SurveyResult, Verdict};
+use crate::io::lists::{self, SurveyLine};
 use crate::io::register::RegisterReader;
 use crate::io::table::{read_table, Field};
-use crate::io::{csvout, findings as findings_io, sheet};
+use crate::io::{findings as findings_io, sheet};
 
 const FIELDS: [Field; 5] = [
     Field::required("村", "village"),
@@ -26,18 +29,6 @@ const FIELDS: [Field; 5] = [
     Field::optional("核实家庭年纯收入", "verified_net_income"),
     Field::required("核实结论", "verdict"),
     Field::optional("剔除原因", "reason"),
-];
-
-pub const HEADER: [&str; 9] = [
-    "village_code",
-    "village",
-    "household_id",
-    "verdict",
-    "verified_net_income",
-    "reason",
-    "source_file",
-    "source_sheet",
-    "source_row",
 ];
 
 pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
@@ -58,8 +49,8 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
         .inputs
         .extend([register.clone(), ctx.path("villages.csv")]);
 
-    // Households of the register, by (village code, household number).
-    let mut known: BTreeMap<(usize, String), bool> = BTreeMap::new();
+    // Households of the register, and whether the survey covered each.
+    let mut known: BTreeMap<HouseholdKey, bool> = BTreeMap::new();
     let mut rdr = RegisterReader::open(&register)?;
     while let Some(rows) = rdr.next_file()? {
         for r in rows {
@@ -68,15 +59,18 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
             } else {
                 &r.village_code
             });
-            if let Some((i, _)) = v {
-                known.insert((i, r.get(Col::HouseholdId).to_string()), false);
+            if let Some((_, v)) = v {
+                known.insert(
+                    HouseholdKey::new(v.code.as_str(), r.get(Col::HouseholdId)),
+                    false,
+                );
             }
         }
     }
 
     let mut findings = Vec::new();
-    let mut results: HashMap<(usize, String), SurveyResult> = HashMap::new();
-    let mut invalid: Vec<(usize, String, String, Source)> = Vec::new();
+    let mut results: HashMap<HouseholdKey, SurveyResult> = HashMap::new();
+    let mut invalid: Vec<SurveyLine> = Vec::new();
     for path in &files {
         let label = ctx.rel(path);
         let sheets = match sheet::read_file(path, None) {
@@ -123,49 +117,36 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
             ));
         }
     }
-    for ((v, hh), seen) in &known {
+    let name_of = |code: &str| {
+        roster
+            .find(code)
+            .map(|v| v.1.name.clone())
+            .unwrap_or_default()
+    };
+    for (key, seen) in &known {
         if !seen {
             findings.push(
                 Finding::warning(
                     "survey_not_covered",
                     "the survey sheets do not cover this household: its declared values are kept",
                 )
-                .household(&roster.villages[*v].name, hh),
+                .household(&name_of(&key.village_code), &key.household_id),
             );
         }
     }
-    let mut lines: Vec<Vec<String>> = results
+    let mut lines: Vec<SurveyLine> = results
         .values()
-        .map(|r| {
-            vec![
-                r.village_code.clone(),
-                roster
-                    .find(&r.village_code)
-                    .map(|v| v.1.name.clone())
-                    .unwrap_or_default(),
-                r.household_id.clone(),
-                r.verdict.en().into(),
-                r.verified_net_income.map(|f| f.plain()).unwrap_or_default(),
-                r.reason.clone(),
-                r.src.file.to_string(),
-                r.src.sheet.to_string(),
-                r.src.row.to_string(),
-            ]
+        .map(|r| SurveyLine {
+            key: HouseholdKey::new(r.village_code.as_str(), r.household_id.as_str()),
+            village: name_of(&r.village_code),
+            verdict: r.verdict.into(),
+            verified_net_income: r.verified_net_income,
+            reason: r.reason.clone(),
+            source_file: r.src.file.to_string(),
+            source_sheet: r.src.sheet.to_string(),
+            source_row: r.src.row,
         })
-        .chain(invalid.iter().map(|(v, hh, msg, src)| {
-            let village = &roster.villages[*v];
-            vec![
-                village.code.clone(),
-                village.name.clone(),
-                hh.clone(),
-                "invalid".into(),
-                String::new(),
-                msg.clone(),
-                src.file.to_string(),
-                src.sheet.to_string(),
-                src.row.to_string(),
-            ]
-        }))
+        .chain(invalid)
         .collect();
     let order = |code: &str| {
         roster
@@ -175,14 +156,14 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
             .unwrap_or(usize::MAX)
     };
     lines.sort_by(|a, b| {
-        order(&a[0])
-            .cmp(&order(&b[0]))
-            .then_with(|| natural_cmp(&a[2], &b[2]))
-            .then_with(|| a[3].cmp(&b[3]))
+        order(&a.key.village_code)
+            .cmp(&order(&b.key.village_code))
+            .then_with(|| natural_cmp(&a.key.household_id, &b.key.household_id))
+            .then_with(|| a.verdict.code().cmp(b.verdict.code()))
     });
     let out = ctx.out();
     let survey_csv = out.join("survey.csv");
-    csvout::write_csv(&survey_csv, &HEADER, lines)?;
+    lists::write(&survey_csv, lines)?;
     findings_io::sort(&mut findings);
     let findings_csv = out.join("survey-findings.csv");
     findings_io::write_csv(&findings_csv, &findings)?;
@@ -232,16 +213,16 @@ fn file_finding(file: &str, sheet: &str, msg: String) -> Finding {
 
 fn apply_row(
     roster: &Roster,
-    known: &mut BTreeMap<(usize, String), bool>,
-    results: &mut HashMap<(usize, String), SurveyResult>,
-    invalid: &mut Vec<(usize, String, String, Source)>,
+    known: &mut BTreeMap<HouseholdKey, bool>,
+    results: &mut HashMap<HouseholdKey, SurveyResult>,
+    invalid: &mut Vec<SurveyLine>,
     findings: &mut Vec<Finding>,
     cells: &[String],
     src: Source,
 ) {
     let (village, hh, income, verdict, reason) =
         (&cells[0], &cells[1], &cells[2], &cells[3], &cells[4]);
-    let Some((vi, v)) = roster.find(village) else {
+    let Some((_, v)) = roster.find(village) else {
         findings.push(
             Finding::error(
                 "survey_unknown_household",
@@ -253,7 +234,7 @@ fn apply_row(
         );
         return;
     };
-    let key = (vi, hh.clone());
+    let key = HouseholdKey::new(v.code.as_str(), hh.as_str());
     let Some(seen) = known.get_mut(&key) else {
         findings.push(
             Finding::error(
@@ -274,7 +255,16 @@ fn apply_row(
                 .column(col)
                 .household(&v.name, hh),
         );
-        invalid.push((vi, hh.clone(), msg, src.clone()));
+        invalid.push(SurveyLine {
+            key: key.clone(),
+            village: v.name.clone(),
+            verdict: SurveyVerdict::Invalid,
+            verified_net_income: None,
+            reason: msg,
+            source_file: src.file.to_string(),
+            source_sheet: src.sheet.to_string(),
+            source_row: src.row,
+        });
     };
     let Some(verdict) = Verdict::parse(verdict) else {
         bad(

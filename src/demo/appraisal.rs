@@ -14,7 +14,8 @@ use super::write::{write_file, BOM};
 use crate::domain::appraisal::Quorum;
 use crate::domain::campaign::AppraisalSection;
 use crate::domain::roster::Roster;
-use crate::io::lists::ListRow;
+use crate::domain::screen::Decision;
+use crate::io::lists::PrimaryLine;
 
 /// Share of households that fail the vote.
 const FAIL_RATE: f64 = 0.05;
@@ -23,7 +24,7 @@ const FAIL_RATE: f64 = 0.05;
 /// `primary` into `dir/appraisal/`; the same seed gives the same files.
 pub fn write_appraisal_sheets(
     dir: &Path,
-    primary: &[ListRow],
+    primary: &[PrimaryLine],
     roster: &Roster,
     year: i32,
     seed: u64,
@@ -31,12 +32,10 @@ pub fn write_appraisal_sheets(
     let folder = dir.join("appraisal");
     std::fs::create_dir_all(&folder)
         .with_context(|| format!("cannot create folder {}", folder.display()))?;
-    let mut by_village: BTreeMap<usize, Vec<&ListRow>> = BTreeMap::new();
-    for r in primary.iter().filter(|r| r.get("decision") == "admitted") {
-        if let Some((vi, _)) = roster
-            .find(&r.village_code)
-            .or_else(|| roster.find(&r.village))
-        {
+    let mut by_village: BTreeMap<usize, Vec<&PrimaryLine>> = BTreeMap::new();
+    for r in primary.iter().filter(|r| r.decision == Decision::Admitted) {
+        let code = &r.base.key.village_code;
+        if let Some(vi) = roster.villages.iter().position(|v| v.code == *code) {
             by_village.entry(vi).or_default().push(r);
         }
     }
@@ -58,7 +57,8 @@ pub fn write_appraisal_sheets(
         meetings.push(format!("{},{year}-06-{day:02},{present}\n", v.name));
         for r in rows {
             let (f, a, b) = cast(&mut rng, present);
-            votes.push(format!("{},{},{f},{a},{b}\n", v.name, r.household_id));
+            let hh = &r.base.key.household_id;
+            votes.push(format!("{},{hh},{f},{a},{b}\n", v.name));
         }
     }
     let meetings_path = folder.join("meetings.csv");

@@ -9,7 +9,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::write::{write_file, BOM};
-use crate::io::lists::ListRow;
+use crate::domain::appraisal::Outcome;
+use crate::io::lists::AppraisedLine;
 
 const REASONS: [&str; 4] = [
     "群众反映家庭有经营性收入，经核实属实",
@@ -21,12 +22,16 @@ const REASONS: [&str; 4] = [
 /// Write `review/village-objections.csv` (about one household in a hundred
 /// of those that passed the appraisal removed, with the reason), and
 /// header-only `review/town-review.csv` and `review/county-review.csv`.
-pub fn write_review_sheets(dir: &Path, appraised: &[ListRow], seed: u64) -> Result<Vec<PathBuf>> {
+pub fn write_review_sheets(
+    dir: &Path,
+    appraised: &[AppraisedLine],
+    seed: u64,
+) -> Result<Vec<PathBuf>> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0b1e_c710);
     let header = "村,户编号,决定,原因\n";
-    let passed: Vec<&ListRow> = appraised
+    let passed: Vec<&AppraisedLine> = appraised
         .iter()
-        .filter(|r| r.get("outcome") == "passed")
+        .filter(|r| r.outcome == Outcome::Passed)
         .collect();
     let n_remove = (passed.len() / 100).max(1).min(passed.len());
     let mut chosen: Vec<usize> = Vec::new();
@@ -47,7 +52,9 @@ pub fn write_review_sheets(dir: &Path, appraised: &[ListRow], seed: u64) -> Resu
         for &i in &chosen {
             let r = passed[i];
             let reason = REASONS[rng.gen_range(0..REASONS.len())];
-            writeln!(w, "{},{},取消,{reason}", r.village, r.household_id)?;
+            // The sheet names the village as a clerk would: by its name.
+            let (village, hh) = (&r.base.village, &r.base.key.household_id);
+            writeln!(w, "{village},{hh},取消,{reason}")?;
         }
         Ok(())
     })?;

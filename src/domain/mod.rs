@@ -10,6 +10,8 @@ pub mod codes;
 pub mod columns;
 pub mod finding;
 pub mod idnum;
+pub mod key;
+pub mod list;
 pub mod money;
 pub mod register;
 pub mod review;

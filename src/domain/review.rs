@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use super::finding::{Finding, Source};
+use super::key::HouseholdKey as Key;
 use super::roster::Roster;
 use super::text::fold_width;
 
@@ -58,9 +59,6 @@ impl Outcome {
         }
     }
 }
-
-/// A household that entered the stage: (village code, household number).
-pub type Key = (String, String);
 
 /// One row of a decision sheet, as written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -155,7 +153,7 @@ pub fn apply(
             ));
             continue;
         }
-        let key = (v.code.clone(), hh.clone());
+        let key = Key::new(v.code.as_str(), hh.as_str());
         let Some(&i) = index.get(&key) else {
             let msg = match absent.get(&key) {
                 Some(why) => format!(
@@ -267,7 +265,7 @@ mod tests {
     }
 
     fn key(v: &str, h: &str) -> Key {
-        (v.to_string(), h.to_string())
+        Key::new(v, h)
     }
 
     fn row(village: &str, hh: &str, decision: &str, reason: &str, line: u64) -> DecisionRow {

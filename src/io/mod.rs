@@ -3,6 +3,7 @@
 
 pub mod application;
 pub mod atomic;
+pub mod csvin;
 pub mod csvout;
 pub mod findings;
 pub mod folder;

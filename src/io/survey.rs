@@ -2,85 +2,53 @@
 //! primary list takes in place of the declared ones.
 
 use anyhow::Result;
-use std::fmt;
 use std::path::Path;
 
-use super::csvout;
+use super::lists::{self, SurveyLine};
 use crate::domain::finding::Source;
-use crate::domain::money::parse_money;
+use crate::domain::key::HouseholdKey;
 use crate::domain::survey::{SurveyIndex, SurveyResult, Verdict};
+use crate::error;
 
 /// Results by (village code, household number).
 pub type SurveyMap = SurveyIndex;
 
-/// Households the survey made invalid: (village code, household number) and why.
-pub type SurveyInvalid = Vec<((String, String), String)>;
+/// Households the survey made invalid, and why.
+pub type SurveyInvalid = Vec<(HouseholdKey, String)>;
 
-/// A value in `out/survey.csv` that fupin did not write: the file was
-/// damaged or edited by hand. It is a data problem (exit 1), not a usage
-/// one, so a command maps it to its data failure.
-#[derive(Debug)]
-pub struct Damaged(pub String);
-
-impl fmt::Display for Damaged {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Damaged {}
-
-fn damaged(msg: String) -> anyhow::Error {
-    Damaged(msg).into()
-}
-
-/// Read `out/survey.csv` back: results by (village code, household number)
-/// and the households the survey made invalid, with the reason.
+/// Read `out/survey.csv` back: results by household and the households the
+/// survey made invalid, with the reason. A value fupin did not write (the
+/// file damaged or edited by hand) is a data error (exit 1).
 pub fn load(path: &Path) -> Result<(SurveyMap, SurveyInvalid)> {
-    let mut rdr = csv::Reader::from_path(path)?;
     let mut map = SurveyMap::default();
     let mut invalid = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    while rdr.read_record(&mut rec)? {
-        let g = |i: usize| csvout::restore(rec.get(i).unwrap_or(""));
-        let verdict = match g(3) {
-            "invalid" => {
-                invalid.push(((g(0).to_string(), g(2).to_string()), g(5).to_string()));
-                continue;
-            }
-            v => Verdict::parse(v).ok_or_else(|| {
-                damaged(format!(
-                    "{}: verdict {v:?} is not one fupin wrote",
-                    path.display()
-                ))
-            })?,
+    // Line by line: a county's survey holds a million of them.
+    lists::for_each(path, |l: SurveyLine| {
+        let Some(verdict) = l.verdict.verdict() else {
+            invalid.push((l.key, l.reason));
+            return Ok(());
         };
-        let verified = match g(4) {
-            "" => None,
-            s => Some(parse_money(s).map_err(|_| {
-                damaged(format!("{}: income {s:?} is not a number", path.display()))
-            })?),
-        };
-        // Only what the primary list needs is kept: a county list holds a
-        // million of these.
+        // Only what the primary list needs is kept.
         let reason = if verdict == Verdict::Eliminate {
-            g(5).to_string()
+            l.reason
         } else {
             String::new()
         };
         map.insert(
-            g(0),
-            g(2),
+            &l.key.village_code,
+            &l.key.household_id,
             SurveyResult {
                 village_code: String::new(),
                 household_id: String::new(),
                 verdict,
-                verified_net_income: verified,
+                verified_net_income: l.verified_net_income,
                 reason,
                 src: Source::default(),
             },
         );
-    }
+        Ok(())
+    })
+    .map_err(|e| error::data(e.to_string()))?;
     Ok((map, invalid))
 }
 
@@ -115,22 +83,17 @@ mod tests {
             (Verdict::Eliminate, "有车")
         );
         assert!(map.get("02", "1").is_none());
-        assert_eq!(
-            invalid,
-            vec![(("02".into(), "1".into()), "verdict \"待定\"".into())]
-        );
+        assert_eq!(invalid.len(), 1);
+        assert_eq!(invalid[0].0.to_string(), HouseholdKey::new("02", "1").to_string());
+        assert_eq!(invalid[0].1, "verdict \"待定\"");
     }
 
     #[test]
     fn a_hand_edited_verdict_is_a_damaged_file_not_a_usage_error() {
         let e = load_text("01,双河村,3,maybe,,,a.xlsx,表,2\n").unwrap_err(); // ok: test code, not built into fupin
-        let d = e.downcast::<Damaged>().unwrap(); // ok: test code, not built into fupin
-        assert!(
-            d.0.ends_with("verdict \"maybe\" is not one fupin wrote"),
-            "{}",
-            d.0
-        );
+        assert_eq!(error::exit_code(&e), 1, "{e}");
+        assert!(e.to_string().contains("maybe"), "{e}");
         let e = load_text("01,双河村,3,pass,lots,,a.xlsx,表,2\n").unwrap_err(); // ok: test code, not built into fupin
-        assert!(e.is::<Damaged>(), "{e}");
+        assert_eq!(error::exit_code(&e), 1, "{e}");
     }
 }

@@ -61,13 +61,14 @@ pub fn simulate_reviews(t: &Town) {
         "votes_against",
         "votes_abstain",
         "outcome",
+        "reason",
     ]);
     let rows: Vec<Vec<String>> = admitted
         .iter()
         .map(|r| {
             let mut v = base(r);
             v.extend([r["rank"].clone(), r["per_capita_income"].clone()]);
-            v.extend(["40", "35", "3", "2", "passed"].map(String::from));
+            v.extend(["40", "35", "3", "2", "passed", ""].map(String::from));
             v
         })
         .collect();

@@ -9,7 +9,10 @@ use std::path::Path;
 use crate::cmd::Ctx;
 use crate::domain::appraisal::{parse_count, parse_date, Votes};
 use crate::domain::finding::{Finding, Severity, Source};
+use crate::domain::key::HouseholdKey;
+use crate::domain::list::Code;
 use crate::domain::roster::Roster;
+use crate::domain::screen::Decision;
 use crate::io::sheet;
 use crate::io::table::{read_table, Field};
 
@@ -229,7 +232,7 @@ impl Sheets {
 
     /// Vote rows against the primary list, each other and the meeting.
     /// `decisions` holds every household of the primary list.
-    pub fn check_votes(&mut self, roster: &Roster, decisions: &HashMap<(usize, String), String>) {
+    pub fn check_votes(&mut self, roster: &Roster, decisions: &HashMap<HouseholdKey, Decision>) {
         // By village, each in the order of the sheets.
         self.votes.sort_by_key(|r| r.village);
         let mut seen: HashMap<(usize, &str), (&Source, Option<Votes>)> = HashMap::new();
@@ -242,10 +245,10 @@ impl Sheets {
                     .column("户编号")
                     .household(&v.name, hh)
             };
-            let decision = decisions.get(&(r.village, hh.clone()));
-            if decision.is_none_or(|d| d != "admitted") {
+            let decision = decisions.get(&HouseholdKey::new(v.code.as_str(), hh.as_str()));
+            if decision.is_none_or(|d| *d != Decision::Admitted) {
                 let msg = match decision {
-                    Some(d) => format!("household {hh} of {} is on the primary list as {d}, not admitted: only admitted households are appraised", v.name),
+                    Some(d) => format!("household {hh} of {} is on the primary list as {}, not admitted: only admitted households are appraised", v.name, d.code()),
                     None => format!("household {hh} of {} is not on the primary list", v.name),
                 };
                 self.findings.push(at("vote_unknown_household", msg));

@@ -10,24 +10,15 @@ use std::path::{Path, PathBuf};
 use super::super::{data, Ctx};
 use crate::domain::codes;
 use crate::domain::columns::Col;
+use crate::domain::key::HouseholdKey as Key;
 use crate::domain::register::PersonRow;
-use crate::io::lists::{read_list, ListRow};
+use crate::io::lists::{self, Line};
 use crate::io::register::RegisterReader;
 
-/// (village code, household number)
-pub type Key = (String, String);
 
 /// Read a list, any problem being a data error.
-pub fn list(path: &Path) -> Result<Vec<ListRow>> {
-    read_list(path).map_err(|e| {
-        let msg = format!("{e:#}");
-        let shown = path.display().to_string();
-        if msg.contains(&shown) {
-            data(msg)
-        } else {
-            data(format!("{shown}: {msg}"))
-        }
-    })
+pub fn list<T: Line>(path: &Path) -> Result<Vec<T>> {
+    lists::read(path).map_err(|e| data(e.to_string()))
 }
 
 /// The persons of the households `wanted`, head first, then in register
@@ -41,10 +32,7 @@ pub fn members(path: &Path, wanted: &HashSet<Key>) -> Result<HashMap<Key, Vec<Pe
         .map_err(|e| data(format!("{e:#}")))?
     {
         for p in rows {
-            let key = (
-                p.village_code.to_string(),
-                p.get(Col::HouseholdId).to_string(),
-            );
+            let key = Key::new(p.village_code.to_string(), p.get(Col::HouseholdId));
             if wanted.contains(&key) {
                 out.entry(key).or_default().push(p);
             }
@@ -87,26 +75,24 @@ pub fn household_value(persons: &[PersonRow], col: Col) -> String {
         .to_string()
 }
 
-/// Households of each village on an optional stage list whose `column`
-/// is `value`; `None` when the list has not been written.
-pub fn stage_counts(
+/// Households of each village on an optional stage list that `counted`
+/// counts (it gives the village code of each); `None` when the list has
+/// not been written.
+pub fn stage_counts<T: Line>(
     ctx: &Ctx,
     name: &str,
-    column: &str,
-    value: &str,
     inputs: &mut Vec<PathBuf>,
+    counted: impl Fn(T) -> Option<String>,
 ) -> Result<Option<HashMap<String, u64>>> {
     let path = ctx.out().join(name);
     if !path.exists() {
         return Ok(None);
     }
-    let rows = list(&path)?;
+    let rows: Vec<T> = list(&path)?;
     inputs.push(path);
     let mut m: HashMap<String, u64> = HashMap::new();
-    for r in rows {
-        if r.get(column).trim() == value {
-            *m.entry(r.village_code).or_default() += 1;
-        }
+    for code in rows.into_iter().filter_map(counted) {
+        *m.entry(code).or_default() += 1;
     }
     Ok(Some(m))
 }

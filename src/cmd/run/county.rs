@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use super::{run_town, Outcome};
 use crate::cmd::{config, Ctx};
 use crate::domain::campaign::Campaign;
+use crate::domain::screen::Decision;
 use crate::io::csvout;
-use crate::io::lists::read_list;
+use crate::io::lists::{self, FinalLine, PrimaryLine};
 use crate::io::xlsx::county::{self, TownRow, HEADER};
 
 /// The campaign folders directly inside `dir`, sorted by name.
@@ -97,8 +98,9 @@ fn town_row(o: &Outcome) -> TownRow {
                 .unwrap_or_default()
         });
     let roster = town.roster().ok();
-    let primary = read_list(&town.out().join("primary-list.csv")).unwrap_or_default();
-    let fin = read_list(&town.out().join("final-list.csv")).unwrap_or_default();
+    let primary: Vec<PrimaryLine> =
+        lists::read(&town.out().join("primary-list.csv")).unwrap_or_default();
+    let fin: Vec<FinalLine> = lists::read(&town.out().join("final-list.csv")).unwrap_or_default();
     TownRow {
         name,
         villages: roster.as_ref().map(|r| r.villages.len()).unwrap_or(0),
@@ -109,10 +111,10 @@ fn town_row(o: &Outcome) -> TownRow {
         applicants: primary.len(),
         admitted: primary
             .iter()
-            .filter(|r| r.get("decision") == "admitted")
+            .filter(|r| r.decision == Decision::Admitted)
             .count(),
         final_households: fin.len(),
-        final_persons: fin.iter().map(|r| r.size as u64).sum(),
+        final_persons: fin.iter().map(|r| u64::from(r.base.size)).sum(),
         status: o.status.to_string(),
         detail: o.detail.clone(),
     }

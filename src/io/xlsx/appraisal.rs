@@ -35,7 +35,8 @@ pub struct RecordSheet {
 /// One household of the record.
 #[derive(Clone, Debug)]
 pub struct RecordLine {
-    pub rank: String,
+    /// Blank on the record for a household without a rank.
+    pub rank: Option<u32>,
     pub household_id: String,
     pub head_name: String,
     pub size: u32,
@@ -404,7 +405,8 @@ fn households(
     let (mut passed_h, mut passed_p, mut failed_h, mut failed_p, mut all_p) = (0, 0, 0, 0, 0);
     for line in &s.lines {
         ws.set_row_height(row, 18)?;
-        text(ws, row, 0, &line.rank, &f.center)?;
+        let rank = line.rank.map(|r| r.to_string()).unwrap_or_default();
+        text(ws, row, 0, &rank, &f.center)?;
         text(ws, row, 1, &line.household_id, &id)?;
         text(ws, row, 2, &line.head_name, &name)?;
         ws.write_number_with_format(row, 3, f64::from(line.size), &num)?;

@@ -11,6 +11,7 @@ use rust_xlsxwriter::{Format, Workbook};
 use super::common::{self, label, Formats};
 use crate::domain::campaign::Lang;
 use crate::domain::codes::{self, Code};
+use crate::domain::list::IncomeBasis;
 use crate::domain::money::Fen;
 use crate::domain::statistics::Statistics;
 use crate::io::atomic::write_via_path;
@@ -65,32 +66,12 @@ pub fn new_workbook(year: i32) -> Result<Workbook> {
     Ok(wb)
 }
 
-/// How the household's income was established.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum IncomeBasis {
-    /// As the household declared it (申报).
-    Declared,
-    /// As the survey verified it (核实).
-    Verified,
-    #[default]
-    Unknown,
-}
-
-impl IncomeBasis {
-    pub fn from_list(s: &str) -> IncomeBasis {
-        match s.trim() {
-            "declared" | "申报" => IncomeBasis::Declared,
-            "verified" | "核实" => IncomeBasis::Verified,
-            _ => IncomeBasis::Unknown,
-        }
-    }
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            IncomeBasis::Declared => label(lang, "申报", "declared"),
-            IncomeBasis::Verified => label(lang, "核实", "verified"),
-            IncomeBasis::Unknown => "",
-        }
+/// How the household's income was established, as the form labels it.
+pub fn basis_label(basis: Option<IncomeBasis>, lang: Lang) -> &'static str {
+    match basis {
+        Some(IncomeBasis::Declared) => label(lang, "申报", "declared"),
+        Some(IncomeBasis::Verified) => label(lang, "核实", "verified"),
+        None => "",
     }
 }
 
@@ -117,13 +98,14 @@ pub struct FormHousehold {
     pub net_income: Option<Fen>,
     /// 人均纯收入 as the lists show it (rounded to the fen).
     pub per_capita: Option<Fen>,
-    pub basis: IncomeBasis,
+    /// Blank when the primary list gives none.
+    pub basis: Option<IncomeBasis>,
     pub housing: String,
     pub main_cause: String,
     pub attribute: String,
     pub phone: String,
     /// 排名 within the pool, as the final list gives it.
-    pub rank: String,
+    pub rank: Option<u32>,
     /// Head first, then the others in register order.
     pub members: Vec<Member>,
 }

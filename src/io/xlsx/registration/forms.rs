@@ -9,7 +9,7 @@ use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ColNum, Format, FormatAlign, FormatBorder, RowNum, Workbook, Worksheet};
 
-use super::{coded, FormHousehold, Member, VillageBook};
+use super::{basis_label, coded, FormHousehold, Member, VillageBook};
 use crate::domain::campaign::Lang;
 use crate::domain::codes;
 use crate::domain::idnum::{self, Sex};
@@ -245,9 +245,9 @@ fn write_form(
     span(ws, r, 0, 7, &sub, &st.subtitle)?;
     r += 1;
 
-    let rank = match hh.rank.trim().parse::<u64>() {
-        Ok(n) => Value::Count(n),
-        Err(_) => Value::Text(hh.rank.as_str().into()),
+    let rank = match hh.rank {
+        Some(n) => Value::Count(u64::from(n)),
+        None => Value::Text("".into()),
     };
     let pairs: [[(&str, Value); 2]; 6] = [
         [
@@ -280,7 +280,7 @@ fn write_form(
         [
             (
                 label(lang, "收入依据", "Income basis"),
-                Value::Text(hh.basis.label(lang).into()),
+                Value::Text(basis_label(hh.basis, lang).into()),
             ),
             (
                 label(lang, "住房", "Housing"),
