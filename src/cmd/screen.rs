@@ -212,8 +212,8 @@ fn rows<'a>(
             h.deprivations.count().to_string(),
             h.deprivations.label(),
             l.rank.map(|r| r.to_string()).unwrap_or_default(),
-            l.decision.en().into(),
-            l.reason.clone(),
+            l.decision().en().into(),
+            l.reason.sentence(),
             l.cumulative_persons
                 .map(|c| c.to_string())
                 .unwrap_or_default(),
@@ -246,7 +246,7 @@ pub fn summarise(
         if l.rank.is_some() {
             eligible[v] += 1;
         }
-        if l.decision == Decision::Admitted {
+        if l.decision() == Decision::Admitted {
             adm_h[v] += 1;
             adm_p[v] += l.household.size as u64;
         }
@@ -291,7 +291,7 @@ pub fn summarise(
 fn decision_counts(list: &PrimaryList) -> Value {
     let mut m = serde_json::Map::new();
     for l in &list.lines {
-        let e = m.entry(l.decision.en()).or_insert(json!(0));
+        let e = m.entry(l.decision().en()).or_insert(json!(0));
         *e = json!(e.as_u64().unwrap_or(0) + 1);
     }
     Value::Object(m)

@@ -10,6 +10,7 @@ pub mod columns;
 pub mod finding;
 pub mod idnum;
 pub mod money;
+pub mod reason;
 pub mod register;
 pub mod review;
 pub mod roster;
