@@ -130,11 +130,10 @@ proptest! {
                     prop_assert!(!stopped, "under stop nothing is admitted after the first misfit");
                     admitted += size;
                     prop_assert_eq!(p[i].cumulative_persons, Some(admitted));
-                    prop_assert_eq!(&p[i].over_quota_reason, &None);
+                    prop_assert_eq!(p[i].over_quota, None);
                 } else {
                     prop_assert_eq!(p[i].cumulative_persons, None);
-                    let reason = p[i].over_quota_reason.clone().unwrap_or_default();
-                    prop_assert!(reason.contains(&format!("quota {quota} person")), "{}", reason);
+                    prop_assert_eq!(p[i].over_quota.map(|o| o.quota()), Some(quota));
                     // Greedy: a household is turned away only when it does not
                     // fit, or (stop) when one ranked before it did not.
                     match policy {

@@ -195,8 +195,8 @@ fn lines<'a>(
             deprivations: h.deprivations.count().into(),
             deprivation_detail: h.deprivations.label(),
             rank: l.rank,
-            decision: l.decision,
-            reason: l.reason.clone(),
+            decision: l.decision(),
+            reason: l.reason.sentence(),
             cumulative_persons: l.cumulative_persons,
             quota: h.village.map(|_| l.quota),
             pool,
@@ -227,7 +227,7 @@ pub fn summarise(
         if l.rank.is_some() {
             eligible[v] += 1;
         }
-        if l.decision == Decision::Admitted {
+        if l.decision() == Decision::Admitted {
             adm_h[v] += 1;
             adm_p[v] += l.household.size as u64;
         }
@@ -272,7 +272,7 @@ pub fn summarise(
 fn decision_counts(list: &PrimaryList) -> Value {
     let mut m = serde_json::Map::new();
     for l in &list.lines {
-        let e = m.entry(l.decision.en()).or_insert(json!(0));
+        let e = m.entry(l.decision().en()).or_insert(json!(0));
         *e = json!(e.as_u64().unwrap_or(0) + 1);
     }
     Value::Object(m)

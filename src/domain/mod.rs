@@ -13,6 +13,7 @@ pub mod idnum;
 pub mod key;
 pub mod list;
 pub mod money;
+pub mod reason;
 pub mod register;
 pub mod review;
 pub mod roster;

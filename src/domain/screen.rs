@@ -1,14 +1,15 @@
 //! The primary list (初选名单): every applicant household with its decision
-//! and a plain reason (DESIGN 2.1–2.5, 2.9).
+//! and the [`Reason`] for it (DESIGN 2.1–2.5, 2.9).
 
 use std::collections::HashMap;
 
 use super::campaign::{Campaign, Scope};
 use super::money::Fen;
+use super::reason::Reason;
 use super::register::Household;
 use super::roster::Roster;
 use super::rules::{income_class, natural_cmp, quota, rank_and_admit, Candidate, IncomeClass};
-use super::survey::{SurveyIndex, Verdict};
+use super::survey::{SurveyIndex, SurveyResult, Verdict};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
@@ -63,8 +64,8 @@ pub struct Line {
     pub net_income: Option<Fen>,
     pub verified: bool,
     pub rank: Option<u32>,
-    pub decision: Decision,
-    pub reason: String,
+    /// Why the household has its decision.
+    pub reason: Reason,
     pub cumulative_persons: Option<u64>,
     pub pool: usize,
     pub quota: u64,
@@ -73,6 +74,10 @@ pub struct Line {
 impl Line {
     pub fn per_capita(&self) -> Option<Fen> {
         self.net_income.map(|n| n.per_person(self.household.size))
+    }
+
+    pub fn decision(&self) -> Decision {
+        self.reason.decision()
     }
 }
 
@@ -107,7 +112,6 @@ pub fn screen(
     survey: &SurveyIndex,
 ) -> PrimaryList {
     let (pools, village_pool) = pools(campaign, roster);
-    let band = campaign.band_ppm();
     let mut lines: Vec<Line> = Vec::with_capacity(households.len());
     let mut cands: Vec<Candidate> = Vec::new();
     let mut cand_line: Vec<usize> = Vec::new();
@@ -117,98 +121,58 @@ pub fn screen(
         let s = survey.get(&hh.village_code, &hh.household_id);
         let verified = s.and_then(|s| s.verified_net_income);
         let net = verified.or(hh.net_income);
-        let mut line = Line {
+        let reason = match sift(campaign, standard, &hh, net, invalid.get(&i), s) {
+            Sifted::Decided(reason) => reason,
+            Sifted::Ranked { near_standard } => {
+                let net = net.unwrap_or_default();
+                cands.push(Candidate {
+                    pool,
+                    near_band: near_standard,
+                    net_income: net,
+                    size: hh.size,
+                    deprivations: hh.deprivations.count(),
+                    village_order: hh.village.unwrap_or(usize::MAX),
+                    household_id: hh.household_id.to_string(),
+                });
+                cand_line.push(lines.len());
+                // Until the walk below places it.
+                Reason::Admitted {
+                    per_capita: net.per_person(hh.size),
+                    near_standard,
+                    rank: 0,
+                    quota,
+                }
+            }
+        };
+        lines.push(Line {
             net_income: net,
             verified: verified.is_some(),
             rank: None,
-            decision: Decision::Invalid,
-            reason: String::new(),
+            reason,
             cumulative_persons: None,
             pool,
             quota,
             household: hh,
-        };
-        let hh = &line.household;
-        if let Some(msg) = invalid.get(&i).or(hh.error.as_ref()) {
-            line.reason = format!("data error: {msg}");
-        } else if hh.village.is_none() || net.is_none() {
-            line.reason = "data error: the household cannot be placed".into();
-        } else if let Some(s) = s.filter(|s| s.verdict == Verdict::Eliminate) {
-            line.decision = Decision::Eliminated;
-            line.reason = if s.reason.is_empty() {
-                "eliminated by the household survey".into()
-            } else {
-                format!("eliminated by the household survey: {}", s.reason)
-            };
-        } else if !hh.flags.is_empty() {
-            line.decision = Decision::Excluded;
-            line.reason = format!("exclusion flag: {}", hh.flags.join(", "));
-        } else {
-            let net = net.unwrap_or_default();
-            let class = income_class(net, hh.size, standard, band);
-            let pc = net.per_person(hh.size).grouped();
-            let std_g = Fen::from_yuan(standard).grouped_yuan();
-            let deps = hh.deprivations.count();
-            match class {
-                IncomeClass::Below => {
-                    cands.push(candidate(&line, false, net));
-                    cand_line.push(lines.len());
-                }
-                IncomeClass::NearBand if deps > 0 => {
-                    cands.push(candidate(&line, true, net));
-                    cand_line.push(lines.len());
-                }
-                IncomeClass::NearBand => {
-                    line.decision = Decision::AboveStandard;
-                    line.reason = format!(
-                        "per-capita income {pc} ≥ standard {std_g}, inside the near-standard band but with no deprivation"
-                    );
-                }
-                IncomeClass::Above => {
-                    line.decision = Decision::AboveStandard;
-                    line.reason = if band > 0 {
-                        let limit = super::rules::band_limit(standard, band);
-                        format!(
-                            "per-capita income {pc} ≥ standard {std_g} × (1 + {}) = {}",
-                            campaign.standard.near_standard_band,
-                            limit.grouped()
-                        )
-                    } else {
-                        format!("per-capita income {pc} ≥ standard {std_g}")
-                    };
-                }
-            }
-        }
-        lines.push(line);
+        });
     }
     let quotas: Vec<u64> = pools.iter().map(|p| p.quota).collect();
     let placements = rank_and_admit(&cands, &quotas, campaign.scale.policy);
     let mut pools = pools;
-    for ((p, &li), c) in placements.iter().zip(&cand_line).zip(&cands) {
+    for (p, &li) in placements.into_iter().zip(&cand_line) {
         let line = &mut lines[li];
         line.rank = Some(p.rank);
         line.cumulative_persons = p.cumulative_persons;
-        let below = if c.near_band {
-            "inside the near-standard band with a deprivation"
-        } else {
-            "below the standard"
-        };
-        if p.admitted {
-            line.decision = Decision::Admitted;
-            line.reason = format!(
-                "per-capita income {} {below}; rank {} within quota {}",
-                pc_of(line),
-                p.rank,
-                line.quota
-            );
-            pools[c.pool].admitted_households += 1;
-            pools[c.pool].admitted_persons += line.household.size as u64;
-        } else {
-            line.decision = Decision::OverQuota;
-            line.reason = p
-                .over_quota_reason
-                .clone()
-                .unwrap_or_else(|| format!("quota {} persons reached", line.quota));
+        match (p.over_quota, &mut line.reason) {
+            (None, Reason::Admitted { rank, .. }) => {
+                *rank = p.rank;
+                if let Some(pool) = pools.get_mut(line.pool) {
+                    pool.admitted_households += 1;
+                    pool.admitted_persons += u64::from(line.household.size);
+                }
+            }
+            (Some(over), reason) => *reason = Reason::OverQuota(over),
+            // Every candidate line holds `Admitted` until placed.
+            (None, _) => {}
         }
     }
     order_lines(&mut lines, roster.villages.len());
@@ -220,19 +184,67 @@ pub fn screen(
     }
 }
 
-fn pc_of(line: &Line) -> String {
-    line.per_capita().map(|f| f.grouped()).unwrap_or_default()
+/// Where a household stands before the ranking.
+enum Sifted {
+    /// Decided without a rank.
+    Decided(Reason),
+    /// To be ranked; `near_standard`: from inside the band, for a deprivation.
+    Ranked { near_standard: bool },
 }
 
-fn candidate(line: &Line, near_band: bool, net: Fen) -> Candidate {
-    Candidate {
-        pool: line.pool,
-        near_band,
-        net_income: net,
-        size: line.household.size,
-        deprivations: line.household.deprivations.count(),
-        village_order: line.household.village.unwrap_or(usize::MAX),
-        household_id: line.household.household_id.to_string(),
+fn sift(
+    campaign: &Campaign,
+    standard: i64,
+    hh: &Household,
+    net: Option<Fen>,
+    invalid: Option<&String>,
+    survey: Option<&SurveyResult>,
+) -> Sifted {
+    if let Some(message) = invalid.or(hh.error.as_ref()) {
+        return Sifted::Decided(Reason::Invalid {
+            message: message.clone(),
+        });
+    }
+    if hh.village.is_none() {
+        return Sifted::Decided(Reason::UnknownVillage);
+    }
+    let Some(net) = net else {
+        return Sifted::Decided(Reason::NoIncome);
+    };
+    if let Some(s) = survey.filter(|s| s.verdict == Verdict::Eliminate) {
+        return Sifted::Decided(Reason::Eliminated {
+            why: s.reason.clone(),
+        });
+    }
+    if !hh.flags.is_empty() {
+        return Sifted::Decided(Reason::Excluded {
+            flags: hh.flags.clone(),
+        });
+    }
+    let band = campaign.band_ppm();
+    let per_capita = net.per_person(hh.size);
+    let std_fen = Fen::from_yuan(standard);
+    match income_class(net, hh.size, standard, band) {
+        IncomeClass::Below => Sifted::Ranked {
+            near_standard: false,
+        },
+        IncomeClass::NearBand if hh.deprivations.count() > 0 => Sifted::Ranked {
+            near_standard: true,
+        },
+        IncomeClass::NearBand => Sifted::Decided(Reason::NearStandardNoDeprivation {
+            per_capita,
+            standard: std_fen,
+        }),
+        IncomeClass::Above if band > 0 => Sifted::Decided(Reason::AboveBand {
+            per_capita,
+            standard: std_fen,
+            band: campaign.standard.near_standard_band,
+            limit: super::rules::band_limit(standard, band),
+        }),
+        IncomeClass::Above => Sifted::Decided(Reason::AboveStandard {
+            per_capita,
+            standard: std_fen,
+        }),
     }
 }
 

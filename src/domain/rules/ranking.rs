@@ -2,12 +2,12 @@
 //! quota (DESIGN 2.4, 2.5, 2.9).
 
 use std::cmp::Ordering;
-use std::fmt;
 use std::ops::Range;
 
 use super::natural::natural_cmp;
 use crate::domain::campaign::Policy;
 use crate::domain::money::{cmp_per_capita, Fen};
+use crate::domain::reason::OverQuota;
 
 /// A household that has a rank (is eligible) within a pool.
 #[derive(Clone, Debug)]
@@ -34,8 +34,8 @@ pub struct Placement {
     pub admitted: bool,
     /// Admitted persons of the pool after this household (None if not admitted).
     pub cumulative_persons: Option<u64>,
-    /// Plain English reason when the household is over the quota.
-    pub over_quota_reason: Option<String>,
+    /// Why, when the household is over the quota.
+    pub over_quota: Option<OverQuota>,
 }
 
 /// The order of 2.4 and 2.9 within a pool (pools themselves by index):
@@ -109,7 +109,7 @@ pub fn rank_and_admit(cands: &[Candidate], quotas: &[u64], policy: Policy) -> Ve
             rank: 0,
             admitted: false,
             cumulative_persons: None,
-            over_quota_reason: None
+            over_quota: None
         };
         cands.len()
     ];
@@ -188,12 +188,8 @@ struct Walk {
     quota: u64,
     rank: u32,
     admitted: u64,
-    /// Under `stop`, once a household did not fit: the reason given to every
-    /// household ranked after it.
-    stopped: Option<String>,
-    /// Under `skip`: the reasons already written since the last admission,
-    /// by household size (they repeat once a pool is nearly full).
-    skipped: Vec<(u64, String)>,
+    /// Under `stop`, once a household did not fit: its rank.
+    stopped_at: Option<u32>,
 }
 
 impl Walk {
@@ -202,72 +198,49 @@ impl Walk {
             quota,
             rank: 0,
             admitted: 0,
-            stopped: None,
-            skipped: Vec::new(),
+            stopped_at: None,
         }
     }
 
     fn place(&mut self, size: u64, policy: Policy) -> Placement {
         self.rank = self.rank.saturating_add(1);
-        let rank = self.rank;
-        let over = |reason: String| Placement {
+        let (rank, quota) = (self.rank, self.quota);
+        let over = |why: OverQuota| Placement {
             rank,
             admitted: false,
             cumulative_persons: None,
-            over_quota_reason: Some(reason),
+            over_quota: Some(why),
         };
-        if let Some(reason) = &self.stopped {
-            return over(reason.clone());
+        if let Some(at_rank) = self.stopped_at {
+            return over(OverQuota::After { at_rank, quota });
         }
         let after = self.admitted.saturating_add(size);
-        if after <= self.quota {
+        if after <= quota {
             self.admitted = after;
-            self.skipped.clear();
             return Placement {
                 rank,
                 admitted: true,
                 cumulative_persons: Some(after),
-                over_quota_reason: None,
+                over_quota: None,
             };
         }
-        let quota = Persons(self.quota);
-        let reason = match policy {
+        let admitted = self.admitted;
+        over(match policy {
             Policy::Stop => {
-                self.stopped = Some(format!(
-                    "quota {quota} reached at rank {rank}: no household ranked after it is admitted (policy stop)"
-                ));
-                format!(
-                    "quota {quota} reached at rank {rank}: {} of {quota} admitted, household of {} does not fit",
-                    self.admitted,
-                    Persons(size)
-                )
-            }
-            Policy::Skip => {
-                if let Some((_, r)) = self.skipped.iter().find(|(s, _)| *s == size) {
-                    return over(r.clone());
+                self.stopped_at = Some(rank);
+                OverQuota::Reached {
+                    rank,
+                    admitted,
+                    size,
+                    quota,
                 }
-                let r = format!(
-                    "household of {} does not fit: {} of quota {quota} admitted",
-                    Persons(size),
-                    self.admitted
-                );
-                self.skipped.push((size, r.clone()));
-                r
             }
-        };
-        over(reason)
-    }
-}
-
-/// A number of persons in words: `1 person`, `5 persons`.
-struct Persons(u64);
-
-impl fmt::Display for Persons {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            1 => f.write_str("1 person"),
-            n => write!(f, "{n} persons"),
-        }
+            Policy::Skip => OverQuota::DoesNotFit {
+                admitted,
+                size,
+                quota,
+            },
+        })
     }
 }
 
@@ -408,14 +381,25 @@ mod tests {
         assert_eq!(p[1].cumulative_persons, Some(3));
         assert_eq!(p[0].cumulative_persons, None);
         assert_eq!(
-            p[3].over_quota_reason.as_deref(),
-            Some("quota 8 persons reached at rank 2: 3 of 8 persons admitted, household of 6 persons does not fit")
+            p[3].over_quota,
+            Some(OverQuota::Reached {
+                rank: 2,
+                admitted: 3,
+                size: 6,
+                quota: 8
+            })
         );
+        // Rank 3 would fit behind rank 2; under stop it is turned away too.
         for i in [0, 2] {
-            let r = p[i].over_quota_reason.as_deref().unwrap_or("");
-            assert!(r.starts_with("quota 8 persons reached at rank 2"), "{r}");
+            assert_eq!(
+                p[i].over_quota,
+                Some(OverQuota::After {
+                    at_rank: 2,
+                    quota: 8
+                })
+            );
         }
-        assert_eq!(p[1].over_quota_reason, None);
+        assert_eq!(p[1].over_quota, None);
     }
 
     #[test]
@@ -424,12 +408,20 @@ mod tests {
         assert_eq!(admitted(&p), [true, true, false, false]);
         assert_eq!(p[0].cumulative_persons, Some(5));
         assert_eq!(
-            p[3].over_quota_reason.as_deref(),
-            Some("household of 6 persons does not fit: 3 of quota 8 persons admitted")
+            p[3].over_quota,
+            Some(OverQuota::DoesNotFit {
+                admitted: 3,
+                size: 6,
+                quota: 8
+            })
         );
         assert_eq!(
-            p[2].over_quota_reason.as_deref(),
-            Some("household of 4 persons does not fit: 5 of quota 8 persons admitted")
+            p[2].over_quota,
+            Some(OverQuota::DoesNotFit {
+                admitted: 5,
+                size: 4,
+                quota: 8
+            })
         );
     }
 
@@ -443,12 +435,21 @@ mod tests {
             );
             assert_eq!(admitted(&p), [true, true, false]);
             assert_eq!(p[1].cumulative_persons, Some(8));
+            let (admitted, size, quota) = (8, 1, 8);
             assert_eq!(
-                p[2].over_quota_reason.as_deref(),
+                p[2].over_quota,
                 Some(match policy {
-                    Policy::Stop =>
-                        "quota 8 persons reached at rank 3: 8 of 8 persons admitted, household of 1 person does not fit",
-                    Policy::Skip => "household of 1 person does not fit: 8 of quota 8 persons admitted",
+                    Policy::Stop => OverQuota::Reached {
+                        rank: 3,
+                        admitted,
+                        size,
+                        quota
+                    },
+                    Policy::Skip => OverQuota::DoesNotFit {
+                        admitted,
+                        size,
+                        quota
+                    },
                 })
             );
         }
@@ -461,11 +462,15 @@ mod tests {
         let p = rank_and_admit(&[cand("1", 1000, 1), b], &[0], Policy::Stop);
         assert_eq!(admitted(&p), [false, false]);
         assert_eq!((p[0].rank, p[1].rank), (1, 1));
-        assert!(p[1]
-            .over_quota_reason
-            .as_deref()
-            .unwrap_or("")
-            .starts_with("quota 0 persons reached at rank 1"));
+        assert_eq!(
+            p[1].over_quota,
+            Some(OverQuota::Reached {
+                rank: 1,
+                admitted: 0,
+                size: 1,
+                quota: 0
+            })
+        );
         assert!(rank_and_admit(&[], &[], Policy::Skip).is_empty());
     }
 

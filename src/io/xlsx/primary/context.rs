@@ -4,7 +4,6 @@
 use anyhow::Result;
 use rust_xlsxwriter::{Color, Format, FormatAlign, Worksheet};
 
-use super::reason;
 use super::Input;
 use crate::domain::campaign::{Lang, Scope};
 use crate::domain::money::Fen;
@@ -45,7 +44,7 @@ impl Figures {
             decisions: [0; 6],
         };
         for (i, l) in list.lines.iter().enumerate() {
-            if let Some(d) = DECISIONS.iter().position(|&d| d == l.decision) {
+            if let Some(d) = DECISIONS.iter().position(|&d| d == l.decision()) {
                 f.decisions[d] += 1;
             }
             let v = l.household.village.filter(|&v| v < n);
@@ -53,7 +52,7 @@ impl Figures {
             let Some(v) = v else { continue };
             f.applicants[v] += 1;
             f.eligible[v] += u64::from(l.rank.is_some());
-            if l.decision == Decision::Admitted {
+            if l.decision() == Decision::Admitted {
                 f.admitted_households[v] += 1;
                 f.admitted_persons[v] += u64::from(l.household.size);
             }
@@ -99,7 +98,6 @@ pub(super) struct Ctx<'a> {
     /// A line of facts under a title: wrapped, left aligned.
     pub(super) info: Format,
     pub(super) figures: Figures,
-    pub(super) reasons: reason::Reasons,
 }
 
 impl<'a> Ctx<'a> {
@@ -121,7 +119,6 @@ impl<'a> Ctx<'a> {
                 .set_align(FormatAlign::Left)
                 .set_align(FormatAlign::VerticalCenter),
             figures: Figures::new(input.list, input.roster.villages.len()),
-            reasons: reason::Reasons::new(input.list, input.campaign),
             f,
             input,
         }

@@ -1,173 +1,7 @@
-//! The 说明 (reason) column in the workbook's language. The list carries its
-//! reasons in full English sentences (they go to the machine-readable CSV);
-//! the printed list words them again, shortly, from the same facts: the
-//! income class and the walk down the quota pool.
+//! The deprivation column of the printed list in the workbook's language.
+//! (The 说明 column is the line's `Reason`, rendered by `Reason::text`.)
 
-use std::borrow::Cow;
-
-use crate::domain::campaign::{Campaign, Lang, Policy};
-use crate::domain::money::Fen;
-use crate::domain::rules::{income_class, IncomeClass};
-use crate::domain::screen::{Decision, Line, PrimaryList};
-
-/// What a reason needs beyond its line.
-pub struct Reasons {
-    lang: Lang,
-    standard: i64,
-    band_ppm: i64,
-    policy: Policy,
-    /// The band's upper limit per person, for messages.
-    band_limit: Fen,
-    /// Per pool: the persons admitted.
-    pool_admitted: Vec<u64>,
-    /// Per pool: the rank of the first household over the quota.
-    first_over: Vec<Option<u32>>,
-    /// Per pool, under `skip`: (rank, cumulative persons) of the admitted
-    /// households in rank order.
-    admitted: Vec<Vec<(u32, u64)>>,
-}
-
-impl Reasons {
-    pub fn new(list: &PrimaryList, campaign: &Campaign) -> Reasons {
-        let lang = campaign.output.lang;
-        let policy = campaign.scale.policy;
-        let band_ppm = campaign.band_ppm();
-        let n = list.pools.len();
-        let mut first_over: Vec<Option<u32>> = vec![None; n];
-        let mut admitted: Vec<Vec<(u32, u64)>> = vec![Vec::new(); n];
-        {
-            for l in &list.lines {
-                let (Some(rank), Some(slot)) = (l.rank, first_over.get_mut(l.pool)) else {
-                    continue;
-                };
-                match l.decision {
-                    Decision::OverQuota => {
-                        *slot = Some(slot.map_or(rank, |r| r.min(rank)));
-                    }
-                    Decision::Admitted if policy == Policy::Skip => {
-                        if let (Some(v), Some(c)) = (admitted.get_mut(l.pool), l.cumulative_persons)
-                        {
-                            v.push((rank, c));
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            for v in &mut admitted {
-                v.sort_unstable();
-            }
-        }
-        let band_limit = crate::domain::rules::band_limit(list.standard, band_ppm);
-        Reasons {
-            lang,
-            standard: list.standard,
-            band_ppm,
-            policy,
-            band_limit,
-            pool_admitted: list.pools.iter().map(|p| p.admitted_persons).collect(),
-            first_over,
-            admitted,
-        }
-    }
-
-    /// The reason of `line` as the workbook shows it: short enough to fit
-    /// one printed line in most cases, since the per-capita income, the
-    /// rank and the cumulative persons stand in their own columns.
-    pub fn of<'a>(&self, line: &'a Line) -> Cow<'a, str> {
-        let zh = self.lang == Lang::Zh;
-        let t = |a: &'static str, b: &'static str| Cow::Borrowed(if zh { a } else { b });
-        let hh = &line.household;
-        let class = || {
-            line.net_income
-                .map(|n| income_class(n, hh.size, self.standard, self.band_ppm))
-        };
-        let quota = line.quota;
-        match line.decision {
-            Decision::Admitted if class() == Some(IncomeClass::NearBand) => t(
-                "在标准上浮范围内且有致贫条件，在规模以内",
-                "in the band with a deprivation, within the quota",
-            ),
-            Decision::Admitted => t(
-                "低于扶贫标准，在规模以内",
-                "below the standard, within the quota",
-            ),
-            Decision::OverQuota => {
-                let rank = line.rank.unwrap_or(0);
-                let first = self.first_over.get(line.pool).copied().flatten();
-                if self.policy == Policy::Stop && first.is_some_and(|f| f < rank) {
-                    let f = first.unwrap_or(rank);
-                    return Cow::Owned(if zh {
-                        format!("规模在第 {f} 名处已满，其后各户不再纳入")
-                    } else {
-                        format!("quota full at rank {f}: no household after it is admitted")
-                    });
-                }
-                let before = match self.policy {
-                    Policy::Stop => self.pool_admitted.get(line.pool).copied().unwrap_or(0),
-                    Policy::Skip => self
-                        .admitted
-                        .get(line.pool)
-                        .and_then(|v| {
-                            let i = v.partition_point(|&(r, _)| r < rank);
-                            i.checked_sub(1).and_then(|i| v.get(i)).map(|x| x.1)
-                        })
-                        .unwrap_or(0),
-                };
-                let size = hh.size;
-                Cow::Owned(if zh {
-                    format!("已纳入 {before} 人，加本户 {size} 人超过规模 {quota} 人")
-                } else {
-                    format!("{before} admitted + {size} persons > quota {quota}")
-                })
-            }
-            Decision::AboveStandard => {
-                let std = Fen::from_yuan(self.standard).grouped_yuan();
-                let limit = self.band_limit.grouped();
-                Cow::Owned(match (class(), zh) {
-                    (Some(IncomeClass::NearBand), true) => "在标准上浮范围内，但无致贫条件".into(),
-                    (Some(IncomeClass::NearBand), false) => {
-                        "in the band, but no deprivation".into()
-                    }
-                    (_, true) if self.band_ppm > 0 => format!("人均纯收入不低于上浮线 {limit} 元"),
-                    (_, false) if self.band_ppm > 0 => format!("per capita ≥ band limit {limit}"),
-                    (_, true) => format!("人均纯收入不低于标准 {std} 元"),
-                    (_, false) => format!("per capita ≥ standard {std}"),
-                })
-            }
-            Decision::Excluded => Cow::Owned(if zh {
-                format!("排除情形：{}", hh.flags.join("、"))
-            } else {
-                format!("excluded: {}", hh.flags.join(", "))
-            }),
-            Decision::Eliminated => {
-                let why = line
-                    .reason
-                    .strip_prefix("eliminated by the household survey: ")
-                    .filter(|r| !r.trim().is_empty());
-                match (why, zh) {
-                    (Some(r), true) => Cow::Owned(format!("入户核查剔除：{r}")),
-                    (Some(r), false) => Cow::Owned(format!("survey: {r}")),
-                    (None, _) => t("入户核查剔除", "eliminated by the survey"),
-                }
-            }
-            Decision::Invalid if !zh => Cow::Borrowed(line.reason.as_str()),
-            Decision::Invalid => {
-                let msg = line
-                    .reason
-                    .strip_prefix("data error: ")
-                    .unwrap_or(&line.reason);
-                let msg = match msg {
-                    "the household cannot be placed" if hh.village.is_none() => {
-                        "所填的村不在村名册中"
-                    }
-                    "the household cannot be placed" => "家庭年纯收入无法读取",
-                    m => m,
-                };
-                Cow::Owned(format!("数据有误：{msg}"))
-            }
-        }
-    }
-}
+use crate::domain::campaign::Lang;
 
 /// The deprivations of a household as the list shows them; in Chinese the
 /// same text as `Deprivations::label`.
@@ -198,5 +32,240 @@ pub fn deprivations(d: crate::domain::register::Deprivations, lang: Lang) -> &'s
     match lang {
         Lang::Zh => ZH[i],
         Lang::En => EN[i],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeSet, HashMap};
+
+    use crate::domain::campaign::{Campaign, Lang};
+    use crate::domain::money::Fen;
+    use crate::domain::reason::{OverQuota, Reason};
+    use crate::domain::register::{Deprivations, Household};
+    use crate::domain::roster::Roster;
+    use crate::domain::screen::{screen, PrimaryList};
+    use crate::domain::survey::{SurveyIndex, SurveyResult, Verdict};
+    use crate::io::xlsx::primary::write_primary;
+    use crate::io::xlsx::read_back::rows;
+
+    fn roster() -> Roster {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        Roster::from_rows(
+            &s(&["村代码", "村名", "人口", "户数", "重点村"]),
+            &[
+                s(&["101", "甲村", "20", "5", "是"]),
+                s(&["102", "乙村", "100", "30", "否"]),
+            ],
+        )
+        .unwrap() // ok: test code, not built into fupin
+    }
+
+    /// 甲村 (quota 10) and 乙村 (quota 5) with a household for every way a
+    /// reason comes about, at 3,322 yuan (band 0.1: up to 3,654.20).
+    fn screened(extra: &str) -> (Campaign, PrimaryList) {
+        let campaign = Campaign::from_toml(&format!(
+            "[campaign]\ncounty = \"平阴县\"\ntown = \"孝直镇\"\nyear = 2015\n{extra}"
+        ))
+        .unwrap(); // ok: test code, not built into fupin
+        let hh = |v: Option<usize>, id: &str, size: u32, net: Option<i64>| Household {
+            village: v,
+            village_code: v.map_or(String::new(), |v| format!("10{}", v + 1)).into(),
+            village_name: v.map_or("外村", |v| ["甲村", "乙村"][v]).into(),
+            household_id: id.into(),
+            head_name: format!("户主{id}").into(),
+            size,
+            net_income: net.map(Fen::from_yuan),
+            ..Default::default()
+        };
+        let deprived = |mut h: Household| {
+            h.deprivations = Deprivations {
+                dropout: true,
+                ..Default::default()
+            };
+            h
+        };
+        let mut excluded = hh(Some(0), "8", 2, Some(1_000));
+        excluded.flags = vec!["有商品房".into(), "财政供养".into()];
+        let households = vec![
+            hh(Some(0), "1", 3, Some(6_000)),
+            hh(Some(0), "2", 4, Some(10_000)),
+            hh(Some(0), "3", 4, Some(12_000)),
+            hh(Some(0), "4", 1, Some(3_100)),
+            deprived(hh(Some(0), "5", 1, Some(3_400))),
+            hh(Some(0), "6", 2, Some(6_800)),
+            hh(Some(0), "7", 1, Some(5_000)),
+            excluded,
+            hh(Some(0), "9", 2, Some(1_000)),
+            hh(Some(0), "10", 2, Some(1_000)),
+            hh(Some(0), "11", 2, None),
+            hh(Some(0), "12", 2, Some(1_000)),
+            deprived(hh(Some(1), "1", 1, Some(3_500))),
+            hh(None, "1", 1, Some(1_000)),
+        ];
+        let mut survey = SurveyIndex::default();
+        for (id, why) in [("9", "家有轿车"), ("10", "")] {
+            let r = SurveyResult {
+                village_code: "101".into(),
+                household_id: id.into(),
+                verdict: Verdict::Eliminate,
+                verified_net_income: None,
+                reason: why.into(),
+                src: Default::default(),
+            };
+            survey.insert("101", id, r);
+        }
+        let invalid = HashMap::from([(11, "身份证号码校验位错误".to_string())]);
+        let list = screen(&campaign, &roster(), 3322, households, &invalid, &survey);
+        (campaign, list)
+    }
+
+    fn kind(r: &Reason) -> &'static str {
+        match r {
+            Reason::Invalid { .. } => "invalid",
+            Reason::UnknownVillage => "unknown village",
+            Reason::NoIncome => "no income",
+            Reason::Eliminated { why } if why.is_empty() => "eliminated, no reason",
+            Reason::Eliminated { .. } => "eliminated",
+            Reason::Excluded { .. } => "excluded",
+            Reason::NearStandardNoDeprivation { .. } => "near, no deprivation",
+            Reason::AboveStandard { .. } => "above standard",
+            Reason::AboveBand { .. } => "above band",
+            Reason::Admitted {
+                near_standard: true,
+                ..
+            } => "admitted near",
+            Reason::Admitted { .. } => "admitted",
+            Reason::OverQuota(OverQuota::Reached { .. }) => "reached",
+            Reason::OverQuota(OverQuota::After { .. }) => "after",
+            Reason::OverQuota(OverQuota::DoesNotFit { .. }) => "does not fit",
+        }
+    }
+
+    /// The workbook's 说明 cell of every household is its line's reason
+    /// rendered in the workbook's language, for every kind of reason.
+    #[test]
+    fn the_workbook_reason_is_the_lines_reason_text() {
+        let dir = tempfile::tempdir().unwrap(); // ok: test code, not built into fupin
+        let mut kinds = BTreeSet::new();
+        for (n, extra) in [
+            "[standard]\nnear_standard_band = 0.1\n",
+            "[scale]\npolicy = \"skip\"\n",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (zh, list) = screened(extra);
+            let (en, _) = list_en(extra);
+            for (lang, campaign) in [(Lang::Zh, &zh), (Lang::En, &en)] {
+                let path = dir.path().join(format!("{n}-{lang:?}.xlsx"));
+                write_primary(&path, &list, &roster(), campaign, false).unwrap(); // ok: test code, not built into fupin
+                let (reason_col, id_col, unplaced) = match lang {
+                    Lang::Zh => ("说明", "户编号", "其他"),
+                    Lang::En => ("Reason", "Household no.", "Unplaced"),
+                };
+                for l in &list.lines {
+                    let sheet = match l.household.village {
+                        Some(v) => ["甲村", "乙村"][v],
+                        None => unplaced,
+                    };
+                    let r = rows(&path, sheet);
+                    let h = r.iter().position(|x| x.iter().any(|c| c == reason_col));
+                    let h = h.unwrap(); // ok: test code, not built into fupin
+                    let col = |name| r[h].iter().position(|c| c == name).unwrap(); // ok: test code, not built into fupin
+                    let (rc, ic) = (col(reason_col), col(id_col));
+                    let id = l.household.household_id.as_str();
+                    let row = r[h + 1..].iter().find(|x| x[ic] == id);
+                    let row = row.unwrap(); // ok: test code, not built into fupin
+                    assert_eq!(row[rc], l.reason.text(lang), "{sheet} {id}");
+                    kinds.insert(kind(&l.reason));
+                }
+            }
+        }
+        assert_eq!(kinds.len(), 14, "{kinds:?}");
+    }
+
+    /// The rule that decides leaves its numbers on the line: the walk its
+    /// persons and ranks, the standard its amounts.
+    #[test]
+    fn screen_carries_the_numbers_that_decided() {
+        let (_, list) = screened("[standard]\nnear_standard_band = 0.1\n");
+        let reason = |v: usize, id: &str| {
+            let l = list.lines.iter().find(|l| {
+                l.household.village == Some(v) && l.household.household_id.as_str() == id
+            });
+            l.unwrap().reason.clone() // ok: test code, not built into fupin
+        };
+        assert_eq!(
+            reason(0, "2"),
+            Reason::Admitted {
+                per_capita: Fen(250_000),
+                near_standard: false,
+                rank: 2,
+                quota: 10
+            }
+        );
+        let reached = OverQuota::Reached {
+            rank: 3,
+            admitted: 7,
+            size: 4,
+            quota: 10,
+        };
+        assert_eq!(reason(0, "3"), Reason::OverQuota(reached));
+        let after = OverQuota::After {
+            at_rank: 3,
+            quota: 10,
+        };
+        assert_eq!(reason(0, "5"), Reason::OverQuota(after));
+        assert_eq!(
+            reason(0, "6"),
+            Reason::NearStandardNoDeprivation {
+                per_capita: Fen(340_000),
+                standard: Fen(332_200)
+            }
+        );
+        assert_eq!(
+            reason(0, "7"),
+            Reason::AboveBand {
+                per_capita: Fen(500_000),
+                standard: Fen(332_200),
+                band: 0.1,
+                limit: Fen(365_420)
+            }
+        );
+        assert_eq!(
+            reason(1, "1"),
+            Reason::Admitted {
+                per_capita: Fen(350_000),
+                near_standard: true,
+                rank: 1,
+                quota: 5
+            }
+        );
+        assert_eq!(reason(0, "11"), Reason::NoIncome);
+        assert_eq!(
+            reason(0, "12"),
+            Reason::Invalid {
+                message: "身份证号码校验位错误".into()
+            }
+        );
+
+        let (_, skip) = screened("[scale]\npolicy = \"skip\"\n");
+        let l = skip
+            .lines
+            .iter()
+            .find(|l| l.household.household_id.as_str() == "3");
+        let l = l.unwrap(); // ok: test code, not built into fupin
+        let over = OverQuota::DoesNotFit {
+            admitted: 7,
+            size: 4,
+            quota: 10,
+        };
+        assert_eq!(l.reason, Reason::OverQuota(over));
+        assert_eq!(l.decision(), crate::domain::screen::Decision::OverQuota);
+    }
+
+    fn list_en(extra: &str) -> (Campaign, PrimaryList) {
+        screened(&format!("{extra}[output]\nlang = \"en\"\n"))
     }
 }

@@ -160,7 +160,7 @@ pub(super) fn write(ws: &mut Worksheet, ctx: &Ctx, sheet: &Sheet) -> Result<()> 
             }
         }
         if !reason_full {
-            w.see(reason_col, &ctx.reasons.of(l));
+            w.see(reason_col, &l.reason.text(lang));
             reason_full = w.width(reason_col) >= REASON_CAP;
         }
     }
@@ -232,7 +232,7 @@ pub(super) fn write(ws: &mut Worksheet, ctx: &Ctx, sheet: &Sheet) -> Result<()> 
     for &i in sheet.lines {
         let Some(l) = lines.get(i) else { continue };
         let h = &l.household;
-        let reason = ctx.reasons.of(l);
+        let reason = l.reason.text(lang);
         for (c, col) in cols.iter().enumerate() {
             let c = col_num(c)?;
             match col {
@@ -247,7 +247,7 @@ pub(super) fn write(ws: &mut Worksheet, ctx: &Ctx, sheet: &Sheet) -> Result<()> 
                 PerCapita => number(ws, r, c, l.per_capita().map(|f| f.as_yuan_f64()))?,
                 Deps => put(ws, r, c, reason::deprivations(h.deprivations, lang))?,
                 Cum => number(ws, r, c, l.cumulative_persons.map(|n| n as f64))?,
-                Decision => put(ws, r, c, decision_label(l.decision, lang))?,
+                Decision => put(ws, r, c, decision_label(l.decision(), lang))?,
                 Reason => put(ws, r, c, &reason)?,
             }
         }
