@@ -18,9 +18,10 @@ pub enum NoticeFormat {
 /// `--encoding` took as free text before.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Encoding {
+    /// Unicode, as most programs save CSV now
     #[value(name = "utf-8", aliases = ["utf8", "utf_8"])]
     Utf8,
-    /// Also GBK and GB2312, which it contains
+    /// The Chinese standard; also GBK and GB2312, which it contains
     #[value(aliases = ["gb-18030", "gb_18030", "gbk", "gb2312", "gb-2312", "gb_2312"])]
     Gb18030,
 }
