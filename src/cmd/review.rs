@@ -167,7 +167,6 @@ pub fn run(ctx: &Ctx, stage: Round, files: &[PathBuf], no_changes: bool) -> Resu
     Ok(report)
 }
 
-
 /// The households of the input list that entered the review of `round`,
 /// each as a line of its output list (kept until the review says
 /// otherwise), and why each of the others did not enter.
@@ -239,7 +238,6 @@ fn sort_rows(roster: &Roster, rows: &mut [ReviewLine]) {
             .then_with(|| rank_cmp(a, b))
     });
 }
-
 
 /// Codes of the villages whose publicity of `stage` is in the schedule.
 fn noticed_villages(schedule: &Path, stage: Round) -> Result<Vec<String>> {

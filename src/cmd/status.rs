@@ -250,7 +250,8 @@ fn gather(ctx: &Ctx, roster: &Roster, v: &mut [Village], facts: &mut Facts) {
         }
     }
     for (k, r) in Round::ALL.into_iter().enumerate() {
-        if let Some(by) = by_village::<ReviewLine>(roster, n, &out, List::Reviewed(r).file(), facts) {
+        if let Some(by) = by_village::<ReviewLine>(roster, n, &out, List::Reviewed(r).file(), facts)
+        {
             for (x, rows) in v.iter_mut().zip(&by) {
                 x.kept[k] = count(rows, |r| r.outcome == Reviewed::Kept);
                 x.removed[k] = count(rows, |r| r.outcome == Reviewed::Removed);

@@ -84,7 +84,10 @@ mod tests {
         );
         assert!(map.get("02", "1").is_none());
         assert_eq!(invalid.len(), 1);
-        assert_eq!(invalid[0].0.to_string(), HouseholdKey::new("02", "1").to_string());
+        assert_eq!(
+            invalid[0].0.to_string(),
+            HouseholdKey::new("02", "1").to_string()
+        );
         assert_eq!(invalid[0].1, "verdict \"待定\"");
     }
 

@@ -15,7 +15,6 @@ use crate::domain::register::PersonRow;
 use crate::io::lists::{self, Line};
 use crate::io::register::RegisterReader;
 
-
 /// Read a list, any problem being a data error.
 pub fn list<T: Line>(path: &Path) -> Result<Vec<T>> {
     lists::read(path).map_err(|e| data(e.to_string()))
