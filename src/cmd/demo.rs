@@ -161,17 +161,17 @@ fn county(ctx: &Ctx, a: &DemoArgs) -> Result<Report> {
         towns.push(json!({"town": name, "ok": ok}));
     }
     if !a.no_run {
-        let outcomes: Vec<super::run::Outcome> = names
+        let outcomes: Vec<super::chain::Outcome> = names
             .iter()
             .map(|n| {
-                super::run::run_town(&Ctx {
+                super::chain::run_town(&Ctx {
                     dir: dir.join(n),
                     json: false,
                     quiet: true,
                 })
             })
             .collect();
-        report.outputs = super::run::write_county_summary(&dir, &outcomes)?;
+        report.outputs = super::chain::county::write_summary(&dir, &outcomes)?;
     }
     ctx.say(format!(
         "wrote the demo county {} with {} towns",
