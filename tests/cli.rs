@@ -159,7 +159,8 @@ fn a_damaged_primary_list_is_a_data_error() {
     t.write("out/primary-list.csv", "garbage\n1\n");
     let r = t.ok(&["appraise"], 1);
     assert!(
-        r.stderr.contains("primary-list.csv is not a fupin list"),
+        r.stderr
+            .contains("primary-list.csv line 1, column village_code: the column is missing"),
         "{}",
         r.stderr
     );

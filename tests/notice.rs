@@ -288,17 +288,14 @@ fn the_chain_of_stages() {
     // A start date stands in for the missing dates.
     t.ok(&["notice", "--stage", "town", "--start", "2015-07-01"], 0);
 
-    // An appraisal older than the primary list it derives from.
-    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
-    std::fs::File::options()
-        .write(true)
-        .open(t.path().join("out/primary-list.csv"))
-        .unwrap()
-        .set_modified(later)
-        .unwrap();
+    // A register made of application sheets that changed since.
+    let sheet = t.read("applications/南庞庄村.csv");
+    t.write("applications/南庞庄村.csv", &format!("{sheet}\n"));
     let r = t.ok(&["notice", "--stage", "village"], 1);
     assert!(
-        r.stderr.contains("older") && r.stderr.contains("`fupin appraise`"),
+        r.stderr.contains(
+            "out/register.csv is stale: applications/南庞庄村.csv changed since `fupin import` read it"
+        ) && r.stderr.contains("run `fupin import` again"),
         "{}",
         r.stderr
     );

@@ -53,23 +53,40 @@ fn appraise_by_hand(t: &Town) {
 }
 
 /// Write `out/schedule.csv` with the periods of the stages given.
+/// The notices of `stages` on fixed dates. A stage whose list exists is
+/// noticed by `fupin notice --start` (the appraisal above has no meeting to
+/// count from), so the journal knows what the schedule holds; for one whose
+/// list does not exist yet (to try the chain's order) its rows are written
+/// into the schedule by hand. A stage already noticed is left as it is.
 fn notice_by_hand(t: &Town, stages: &[&str]) {
-    let mut s = String::from("\u{feff}village_code,village,stage,start,end\n");
-    for (code, name) in [
-        ("370323101", "双河村"),
-        ("370323102", "南庞庄村"),
-        ("370323103", "鹿泉村"),
-    ] {
-        for st in stages {
-            let (a, b) = match *st {
-                "village" => ("2015-06-05", "2015-06-11"),
-                "town" => ("2015-06-12", "2015-06-18"),
-                _ => ("2015-06-19", "2015-06-23"),
-            };
+    for st in stages {
+        let schedule = if t.exists("out/schedule.csv") {
+            t.read("out/schedule.csv")
+        } else {
+            String::from("\u{feff}village_code,village,stage,start,end\n")
+        };
+        if schedule.contains(&format!(",{st},20")) {
+            continue;
+        }
+        let (a, b, input) = match *st {
+            "village" => ("2015-06-05", "2015-06-11", "out/appraised.csv"),
+            "town" => ("2015-06-12", "2015-06-18", "out/after-village-review.csv"),
+            _ => ("2015-06-19", "2015-06-23", "out/after-town-review.csv"),
+        };
+        if t.exists(input) {
+            t.ok(&["notice", "--stage", st, "--start", a], 0);
+            continue;
+        }
+        let mut s = schedule;
+        for (code, name) in [
+            ("370323101", "双河村"),
+            ("370323102", "南庞庄村"),
+            ("370323103", "鹿泉村"),
+        ] {
             s.push_str(&format!("{code},{name},{st},{a},{b}\n"));
         }
+        t.write("out/schedule.csv", &s);
     }
-    t.write("out/schedule.csv", &s);
 }
 
 fn find<'a>(
@@ -370,13 +387,17 @@ fn the_chain_is_enforced() {
         "{}",
         r.stderr
     );
-    // An input list older than its source.
-    std::thread::sleep(std::time::Duration::from_millis(20));
-    t.ok(&["screen"], 0);
-    let r = t.ok(&["review", "--stage", "village", "--no-changes"], 1);
-    assert!(r.stderr.contains("fupin appraise"), "{}", r.stderr);
+    // The village review's list changed since the town notice was made of
+    // it (by content, DESIGN 7): the town notice is to be made again.
+    t.ok(&["review", "--stage", "village", "--no-changes"], 0);
+    t.ok(&["notice", "--stage", "town", "--start", "2015-06-12"], 0);
+    t.ok(&["review", "--stage", "town", "--no-changes"], 0);
+    let list = t.read("out/after-village-review.csv");
+    let fewer: Vec<&str> = list.lines().take(list.lines().count() - 1).collect();
+    t.write("out/after-village-review.csv", &(fewer.join("\n") + "\n"));
+    let r = t.ok(&["review", "--stage", "town", "--no-changes"], 1);
     assert!(
-        r.stderr.contains("older than out/primary-list.csv"),
+        r.stderr.contains("fupin notice --stage town` again"),
         "{}",
         r.stderr
     );
@@ -401,14 +422,10 @@ fn a_review_needs_its_stage_noticed() {
         "{}",
         r.stderr
     );
-    // A list rewritten after the notice was posted needs a new notice.
+    // The same list written again by the same review leaves the town
+    // notice up to date: staleness is by content, not by clock.
     notice_by_hand(&t, &["village", "town"]);
     std::thread::sleep(std::time::Duration::from_millis(20));
     t.ok(&["review", "--stage", "village", "--no-changes"], 0);
-    let r = t.ok(&["review", "--stage", "town", "--no-changes"], 1);
-    assert!(
-        r.stderr.contains("fupin notice --stage town` again"),
-        "{}",
-        r.stderr
-    );
+    t.ok(&["review", "--stage", "town", "--no-changes"], 0);
 }

@@ -217,10 +217,28 @@ fn screen_needs_the_register_and_a_fresh_survey() {
     t.ok(&["survey"], 1);
     t.ok(&["import"], 0);
     t.ok(&["survey"], 0);
+    // The same applications imported again: the survey still stands.
     std::thread::sleep(std::time::Duration::from_millis(20));
     t.ok(&["import"], 0);
+    t.ok(&["screen"], 0);
+    // A register that changed since the survey read it: by content.
+    let p = t.path().join("out/register.csv");
+    let text = t.read("out/register.csv");
+    let fewer: Vec<&str> = text.lines().take(text.lines().count() - 1).collect();
+    std::fs::write(&p, fewer.join("\n") + "\n").unwrap(); // ok: test code, not built into fupin
     let r = t.ok(&["screen"], 1);
-    assert!(r.stderr.contains("fupin survey"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "out/survey.csv is stale: out/register.csv changed since `fupin survey` read it"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("run `fupin survey` again"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

@@ -193,13 +193,24 @@ fn after_the_appraisal_it_shows_the_dates_and_the_review_to_come() {
     assert_eq!(j["next_command"], "fupin notice --stage town");
     assert!(err.contains("7 (-1)"), "{err}");
 
-    // A list rewritten upstream makes the later ones stale.
+    // The same list written again leaves the later ones up to date
+    // (staleness is by content, not by clock) ...
     std::thread::sleep(std::time::Duration::from_millis(20));
     t.ok(&["screen"], 0);
+    let (j, _) = status(&t);
+    assert_eq!(j["next_command"], "fupin notice --stage town");
+    // ... a list that changed makes them stale.
+    let list = t.read("out/primary-list.csv");
+    t.write(
+        "out/primary-list.csv",
+        &list.replacen("双河村", "双河村 ", 1),
+    );
     let (j, err) = status(&t);
     assert_eq!(j["next_command"], "fupin appraise");
     assert!(
-        err.contains("out/appraised.csv is older than out/primary-list.csv"),
+        err.contains(
+            "out/appraised.csv is stale: out/primary-list.csv changed since `fupin appraise` read it"
+        ),
         "{err}"
     );
 }
