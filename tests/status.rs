@@ -200,16 +200,13 @@ fn after_the_appraisal_it_shows_the_dates_and_the_review_to_come() {
     let (j, _) = status(&t);
     assert_eq!(j["next_command"], "fupin notice --stage town");
     // ... a list that changed makes them stale.
-    let list = t.read("out/primary-list.csv");
-    t.write(
-        "out/primary-list.csv",
-        &list.replacen("双河村", "双河村 ", 1),
-    );
+    let list = t.read("out/appraised.csv");
+    t.write("out/appraised.csv", &list.replacen("双河村", "双河村 ", 1));
     let (j, err) = status(&t);
-    assert_eq!(j["next_command"], "fupin appraise");
+    assert_eq!(j["next_command"], "fupin review --stage village");
     assert!(
         err.contains(
-            "out/appraised.csv is stale: out/primary-list.csv changed since `fupin appraise` read it"
+            "out/after-village-review.csv is stale: out/appraised.csv changed since `fupin review --stage village` read it"
         ),
         "{err}"
     );
