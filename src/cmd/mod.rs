@@ -15,6 +15,7 @@ pub mod bind;
 pub mod chain;
 pub mod check;
 pub mod demo;
+pub mod findings;
 pub mod import;
 pub mod init;
 pub mod notice;

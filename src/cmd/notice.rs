@@ -27,6 +27,7 @@ use crate::domain::key::HouseholdKey;
 use crate::domain::review::Outcome as Reviewed;
 use crate::domain::roster::Roster;
 use crate::domain::schedule::{self, Entry, Period, Round};
+use crate::io::csvin::read_rows;
 use crate::io::csvout;
 use crate::io::lists::{self, rank_cmp, AppraisedLine, FinalLine, ReviewLine};
 use crate::io::register::RegisterReader;
@@ -370,7 +371,7 @@ fn periods(
 
 /// The date of each village's (latest valid) appraisal meeting, by code.
 fn read_meetings(path: &Path) -> Result<HashMap<String, NaiveDate>> {
-    let rows = read_csv(path)?;
+    let rows = read_rows(path)?;
     let mut out: HashMap<String, NaiveDate> = HashMap::new();
     for (line, r) in rows {
         let valid = r.get("valid").map(|s| s.trim()).unwrap_or("yes");
@@ -388,7 +389,7 @@ fn read_meetings(path: &Path) -> Result<HashMap<String, NaiveDate>> {
 }
 
 fn read_schedule(path: &Path) -> Result<Vec<Entry>> {
-    let rows = read_csv(path)?;
+    let rows = read_rows(path)?;
     let mut out = Vec::new();
     for (line, r) in rows {
         let cells: Vec<&str> = schedule::HEADER
@@ -399,36 +400,6 @@ fn read_schedule(path: &Path) -> Result<Vec<Entry>> {
             Entry::from_cells(&cells)
                 .map_err(|e| data(format!("out/schedule.csv line {line}: {e}")))?,
         );
-    }
-    Ok(out)
-}
-
-/// A CSV file fupin wrote, as (line number, column → value).
-fn read_csv(path: &Path) -> Result<Vec<(usize, HashMap<String, String>)>> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let err = |e: csv::Error| data(format!("out/{name}: {e}"));
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .map_err(err)?;
-    let header: Vec<String> = rdr
-        .headers()
-        .map_err(err)?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-        .collect();
-    let mut out = Vec::new();
-    for (n, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(err)?;
-        let map = header
-            .iter()
-            .cloned()
-            .zip(rec.iter().map(|c| csvout::restore(c).to_string()))
-            .collect();
-        out.push((n + 2, map));
     }
     Ok(out)
 }

@@ -49,36 +49,39 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
     };
     let survey_errors = count_survey_errors(ctx)?;
 
-    // Households with an error finding, by (village, household number).
-    // Households with an error finding or an invalid survey row, by
-    // (village, household number), with the first message.
+    // Households with an error finding or an invalid survey row, by their
+    // key, with the first message. A finding names its village as the sheet
+    // did (name or code): the roster gives the code; a village it does not
+    // know keys by what was written, as its households do.
     let errors: Vec<_> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .collect();
-    let mut why: HashMap<(&str, &str), String> = HashMap::new();
+    let key_of = |village: &str, household: &str| {
+        let code = roster
+            .find(village)
+            .map_or_else(|| village.to_string(), |(_, v)| v.code.clone());
+        HouseholdKey::new(code, household)
+    };
+    let mut why: HashMap<HouseholdKey, String> = HashMap::new();
     for f in &errors {
-        why.entry((f.village.as_str(), f.household.as_str()))
+        why.entry(key_of(&f.village, &f.household))
             .or_insert_with(|| f.message.clone());
     }
-    let survey_names: Vec<(String, &str, &str)> = survey_invalid
-        .iter()
-        .map(|(key, msg)| {
-            let name = roster
-                .find(&key.village_code)
-                .map(|v| v.1.name.clone())
-                .unwrap_or_default();
-            (name, key.household_id.as_str(), msg.as_str())
-        })
-        .collect();
-    for (name, hh, msg) in &survey_names {
-        why.entry((name.as_str(), hh))
+    for (key, msg) in &survey_invalid {
+        why.entry(key.clone())
             .or_insert_with(|| format!("survey: {msg}"));
     }
     let mut invalid: HashMap<usize, String> = HashMap::new();
     if !why.is_empty() {
         for (i, hh) in households.iter().enumerate() {
-            if let Some(m) = why.get(&(hh.village_name.as_str(), hh.household_id.as_str())) {
+            let key = match &hh.village {
+                Some(_) => {
+                    HouseholdKey::new(hh.village_code.to_string(), hh.household_id.to_string())
+                }
+                None => key_of(&hh.village_name, &hh.household_id),
+            };
+            if let Some(m) = why.get(&key) {
                 invalid.insert(i, m.clone());
             }
         }

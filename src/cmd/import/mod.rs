@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
-use super::{check, config, Ctx, Report};
+use super::{config, findings, Ctx, Report};
 use crate::domain::campaign_checks::Checked;
 use crate::domain::checks::{CampaignChecks, Checker};
 use crate::domain::finding::Finding;
@@ -207,7 +207,7 @@ pub fn run(
     } else if stored {
         report.outputs.push(register_path);
     }
-    let counts = check::finish(ctx, &campaign, &mut findings, &mut report)?;
+    let counts = findings::finish(ctx, &campaign, &mut findings, &mut report)?;
     ctx.say(format!(
         "imported {} files: {} persons in {} households",
         files.len(),
