@@ -18,12 +18,21 @@ pub mod county;
 
 /// The path of `out/<list>`, which must exist and must not be stale (DESIGN
 /// 7: by content, as `status --verify` decides, the settings aside);
-/// otherwise a data error naming the command to run.
+/// otherwise a data error naming the command to run. A missing list
+/// earlier in the chain is named first (the survey aside, which is
+/// optional): the later lists derive from it, and a failed `appraise`
+/// removes its list so that no later stage runs on it.
 pub fn require(ctx: &Ctx, list: List) -> Result<PathBuf> {
     let path = ctx.out().join(list.file());
-    let by = list.written_by();
-    if !path.is_file() {
-        return Err(data(format!("{list} does not exist yet: run `{by}` first")));
+    let missing = List::ALL
+        .into_iter()
+        .take_while(|l| *l != list)
+        .filter(|l| *l != List::Survey)
+        .chain([list])
+        .find(|l| !ctx.out().join(l.file()).is_file());
+    if let Some(m) = missing {
+        let by = m.written_by();
+        return Err(data(format!("{m} does not exist yet: run `{by}` first")));
     }
     let name = list.to_string();
     if let Some(s) = staleness::verify_data(&ctx.dir)
