@@ -6,8 +6,17 @@
 //! `out/appraised.csv`, `out/meetings.csv`, `out/appraisal-findings.csv`
 //! and the printable `out/appraisal-record.xlsx`.
 //!
-//! A village whose meeting lacks its quorum, or whose sheets hold any error,
-//! gets no appraised rows, so a wrong sheet never silently fails a household.
+//! An appraisal that cannot stand stops the chain (DESIGN 7): a meeting
+//! below its quorum, a village of the primary list without a meeting, an
+//! admitted household without a vote row, or any other error in the sheets,
+//! and no `out/appraised.csv` is written (an older one is removed), so no
+//! later stage runs on it; the meetings, the findings and the record still
+//! tell the clerk what is wrong. When it stands, every admitted household
+//! has its row, passed or failed.
+//!
+//! A meeting given with `--village --date --present` is recorded in
+//! `out/meetings.csv` with the source `command line`, and later runs (and
+//! `fupin run`) keep it while `appraisal/` gives no meeting of that village.
 //!
 //! Example: `fupin -C mytown appraise` or
 //! `fupin -C mytown appraise 评议.xlsx --village 双河村 --date 2015-06-04 --present 41`
@@ -16,7 +25,7 @@ mod sheets;
 
 use anyhow::Result;
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 use super::chain::{self, List};
@@ -30,7 +39,7 @@ use crate::domain::screen::Decision;
 use crate::io::lists::{self, rank_cmp, AppraisedLine, PrimaryLine};
 use crate::io::xlsx::appraisal::{write_record, RecordLine, RecordSheet};
 use crate::io::{csvout, findings as findings_io};
-use sheets::{Meeting, Sheets};
+use sheets::{Meeting, Sheets, GIVEN};
 
 pub const MEETINGS_HEADER: [&str; 8] = [
     "village_code",
@@ -54,7 +63,11 @@ struct Primary {
 #[derive(Default)]
 struct Outcomes {
     appraised: Vec<AppraisedLine>,
+    /// The rows of `meetings.csv`, each with its source last.
     meetings: Vec<Vec<String>>,
+    /// Whether a meeting was given on the command line, now or before: only
+    /// then does `meetings.csv` have its `source` column.
+    given: bool,
     records: Vec<RecordSheet>,
     json: Vec<Value>,
     /// Villages that were not appraised, and the first reason why.
@@ -95,6 +108,10 @@ pub fn run(
     for path in &files {
         s.read_file(ctx, &roster, path);
     }
+    let out = ctx.out();
+    let meetings_csv = out.join("meetings.csv");
+    let before = s.given_before(&roster, &meetings_csv, &ctx.rel(&meetings_csv));
+    keep_given(ctx, &roster, before, &mut s);
     if let Some((vi, m)) = flag {
         ctx.say(format!(
             "the meeting of {} is taken from --village --date --present",
@@ -117,40 +134,99 @@ pub fn run(
         appraise_village(vi, v, &quorum, &primary.admitted[vi], prior, &mut s, &mut o);
     }
 
-    let out = ctx.out();
+    // No household leaves the list without a row that says why.
+    let rows: HashSet<&HouseholdKey> = o.appraised.iter().map(|r| &r.base.key).collect();
+    let lost: Vec<Finding> = primary
+        .admitted
+        .iter()
+        .flatten()
+        .filter(|r| !rows.contains(&r.base.key))
+        .filter(|r| !o.failed.iter().any(|(v, _)| *v == r.base.village))
+        .map(|r| {
+            let hh = &r.base.key.household_id;
+            let msg = format!(
+                "household {hh} ({}) is admitted on the primary list but was not appraised",
+                r.base.head_name
+            );
+            Finding::error("not_appraised", msg).household(&r.base.village, hh)
+        })
+        .collect();
+    s.findings.extend(lost);
+    let errors = s.findings.iter().filter(|f| f.is_error()).count();
+    let stands = errors == 0 && o.failed.is_empty();
     let appraised_csv = out.join("appraised.csv");
-    lists::write(&appraised_csv, o.appraised)?;
-    let meetings_csv = out.join("meetings.csv");
-    csvout::write_csv(&meetings_csv, &MEETINGS_HEADER, o.meetings)?;
+    let mut header = MEETINGS_HEADER.to_vec();
+    if o.given {
+        header.push("source");
+    } else {
+        for row in &mut o.meetings {
+            row.pop();
+        }
+    }
+    csvout::write_csv(&meetings_csv, &header, o.meetings)?;
     findings_io::sort(&mut s.findings);
     let findings_csv = out.join("appraisal-findings.csv");
     findings_io::write_csv(&findings_csv, &s.findings)?;
     let record = out.join("appraisal-record.xlsx");
     write_record(&record, &o.records, &campaign)?;
-    report
-        .outputs
-        .extend([appraised_csv, meetings_csv, findings_csv, record]);
+    // An appraisal that cannot stand writes no list: the later stages
+    // refuse for want of it, naming `fupin appraise`.
+    let removed = if stands {
+        lists::write(&appraised_csv, o.appraised)?;
+        report.outputs.push(appraised_csv.clone());
+        false
+    } else if appraised_csv.exists() {
+        std::fs::remove_file(&appraised_csv).map_err(|e| {
+            data(format!(
+                "cannot remove the outdated {}: {e}",
+                ctx.rel(&appraised_csv)
+            ))
+        })?;
+        true
+    } else {
+        false
+    };
+    report.outputs.extend([meetings_csv, findings_csv, record]);
 
-    let errors = s.findings.iter().filter(|f| f.is_error()).count();
     let warnings = s.findings.len() - errors;
-    ctx.say(format!(
-        "appraise: {}, {} passed, {} failed; {} not appraised; {}, {}",
-        count(o.villages, "village appraised", "villages appraised"),
-        count(o.passed, "household", "households"),
-        o.not_passed,
-        count(o.failed.len(), "village", "villages"),
+    let found = format!(
+        "{}, {}",
         count(errors, "error", "errors"),
         count(warnings, "warning", "warnings")
-    ));
+    );
+    if stands {
+        ctx.say(format!(
+            "appraise: {}, {} passed, {} failed; 0 villages not appraised; {found}",
+            count(o.villages, "village appraised", "villages appraised"),
+            count(o.passed, "household", "households"),
+            o.not_passed,
+        ));
+    } else {
+        ctx.say(format!(
+            "appraise: the appraisal cannot stand: {} not appraised, {} without a fault; {found}",
+            count(o.failed.len(), "village", "villages"),
+            o.villages,
+        ));
+    }
     for (name, why) in &o.failed {
         ctx.say(format!("  {name}: not appraised: {why}"));
     }
     for f in s.findings.iter().filter(|f| f.is_error()).take(10) {
         ctx.say(format!("  {f}"));
     }
-    if errors > 0 || !o.failed.is_empty() {
+    if !stands {
         report.exit = 1;
-        ctx.say("out/appraised.csv holds the villages whose appraisal stands; see out/appraisal-findings.csv, correct the meeting and vote sheets and run `fupin appraise` again");
+        if removed {
+            ctx.say(format!(
+                "  (the earlier {} was removed: it does not reflect these sheets)",
+                ctx.rel(&appraised_csv)
+            ));
+        }
+        ctx.say(format!(
+            "the appraisal cannot stand, so {} is not written and no later stage runs: see {}, correct the meeting and vote sheets and run `fupin appraise` again",
+            ctx.rel(&appraised_csv),
+            ctx.rel(&out.join("appraisal-findings.csv"))
+        ));
     }
     let j = &mut report.json;
     j.insert("villages_appraised".into(), json!(o.villages));
@@ -160,6 +236,9 @@ pub fn run(
     j.insert("errors".into(), json!(errors));
     j.insert("warnings".into(), json!(warnings));
     j.insert("villages".into(), Value::Array(o.json));
+    if !stands {
+        j.insert("appraised_written".into(), json!(false));
+    }
     Ok(report)
 }
 
@@ -331,7 +410,13 @@ fn appraise_village(
             quorum.required.to_string(),
             quorum.rule().en().into(),
             if valid { "yes" } else { "no" }.into(),
+            if m.given {
+                GIVEN.to_string()
+            } else {
+                m.src.file.to_string()
+            },
         ]);
+        o.given |= m.given;
         o.records.push(RecordSheet {
             village: v.name.clone(),
             date: m.date,
@@ -357,6 +442,41 @@ fn appraise_village(
         "passed": passed,
         "failed": not_passed,
     }));
+}
+
+/// Keep the meetings given on the command line in earlier runs where
+/// neither the flags nor the sheets of `appraisal/` give the village's
+/// meeting: a meeting in `appraisal/` wins, and says so.
+fn keep_given(
+    ctx: &Ctx,
+    roster: &Roster,
+    before: Vec<(usize, std::result::Result<Meeting, Finding>)>,
+    s: &mut Sheets,
+) {
+    let mut kept = BTreeSet::new();
+    for (vi, m) in before {
+        let name = &roster.villages[vi].name;
+        if s.flag_village == Some(vi) || !kept.insert(vi) {
+            continue;
+        }
+        if s.attempted.contains(&vi) {
+            ctx.say(format!(
+                "the meeting of {name} in appraisal/ replaces the one given on the command line before"
+            ));
+            continue;
+        }
+        s.attempted.insert(vi);
+        match m {
+            Ok(m) => {
+                ctx.say(format!(
+                    "the meeting of {name} is the one given on the command line before ({}, {} present; {})",
+                    m.date, m.present, m.src.file
+                ));
+                s.meetings.insert(vi, m);
+            }
+            Err(f) => s.findings.push(f),
+        }
+    }
 }
 
 /// The meeting given by `--village --date --present`: all three or none.
@@ -393,6 +513,7 @@ fn flag_meeting(
         chair: String::new(),
         recorder: String::new(),
         src,
+        given: true,
     };
     Ok(Some((vi, m)))
 }

@@ -13,6 +13,7 @@ use crate::domain::key::HouseholdKey;
 use crate::domain::list::Code;
 use crate::domain::roster::Roster;
 use crate::domain::screen::Decision;
+use crate::io::csvin;
 use crate::io::sheet;
 use crate::io::table::{read_table, Field};
 
@@ -41,7 +42,12 @@ pub struct Meeting {
     pub chair: String,
     pub recorder: String,
     pub src: Source,
+    /// Given by `--village --date --present`, now or in an earlier run.
+    pub given: bool,
 }
+
+/// The `source` of a meeting given on the command line in `out/meetings.csv`.
+pub const GIVEN: &str = "command line";
 
 /// A vote row; `votes` is `None` when a cell could not be read.
 pub struct VoteRow {
@@ -179,6 +185,7 @@ impl Sheets {
             chair: chair.clone(),
             recorder: recorder.clone(),
             src,
+            given: false,
         };
         self.meetings.insert(vi, m);
     }
@@ -228,6 +235,72 @@ impl Sheets {
             votes,
             src,
         });
+    }
+
+    /// The meetings given on the command line in earlier runs, which
+    /// `out/meetings.csv` (at `path`, named `label`) records with the source
+    /// [`GIVEN`]: each village's meeting, or the finding on a row that
+    /// cannot be read (a meeting is never silently dropped).
+    pub fn given_before(
+        &mut self,
+        roster: &Roster,
+        path: &Path,
+        label: &str,
+    ) -> Vec<(usize, Result<Meeting, Finding>)> {
+        let mut out = Vec::new();
+        if !path.is_file() {
+            return out;
+        }
+        let rows = match csvin::read_rows(path) {
+            Ok(rows) => rows,
+            Err(e) => {
+                let msg = format!("{e:#}: the meetings given on the command line before cannot be read; give them again with --village --date --present");
+                self.findings.push(file_finding(label, "", msg));
+                return out;
+            }
+        };
+        for (line, r) in rows {
+            let g = |c: &str| r.get(c).map(String::as_str).unwrap_or("");
+            if g("source") != GIVEN {
+                continue;
+            }
+            // A village taken off the roster has no households to appraise.
+            let Some(vi) = roster
+                .villages
+                .iter()
+                .position(|v| v.code == g("village_code"))
+            else {
+                continue;
+            };
+            let name = &roster.villages[vi].name;
+            let src = Source {
+                file: label.into(),
+                sheet: "".into(),
+                row: line as u64,
+            };
+            let m = match (parse_date(g("date")), parse_count(g("present"))) {
+                (Some(date), Ok(Some(present))) => Ok(Meeting {
+                    date,
+                    present,
+                    chair: String::new(),
+                    recorder: String::new(),
+                    src,
+                    given: true,
+                }),
+                _ => {
+                    let msg = format!(
+                        "the meeting of {name} given on the command line before cannot be read (date {:?}, present {:?}): give it again with --village --date --present",
+                        g("date"),
+                        g("present")
+                    );
+                    Err(Finding::error("meeting_value", msg)
+                        .at(&src)
+                        .household(name, ""))
+                }
+            };
+            out.push((vi, m));
+        }
+        out
     }
 
     /// Vote rows against the primary list, each other and the meeting.
