@@ -204,7 +204,9 @@ fn sweep_temporaries(out: &Path) {
 }
 
 /// The files named on the command line (each must exist), or else every
-/// file of the campaign's input `folder`, which must exist.
+/// sheet of the campaign's input `folder`, which must exist; the folder's
+/// other files (a note, a photo of the signatures) are skipped, each with a
+/// warning naming it.
 pub fn named_or_folder(
     ctx: &Ctx,
     files: &[PathBuf],
@@ -224,7 +226,14 @@ pub fn named_or_folder(
             ctx.dir.display()
         )));
     }
-    folder_files(&dir)
+    let (sheets, others) = crate::io::folder::folder_contents(&dir)?;
+    for o in &others {
+        ctx.say(format!(
+            "warning: {}",
+            crate::io::folder::not_a_sheet(&ctx.rel(o))
+        ));
+    }
+    Ok(sheets)
 }
 
 pub use crate::io::folder::folder_files;

@@ -3,6 +3,7 @@
 
 use crate::domain::columns::{Col, N_COLS};
 use crate::domain::register::{Cell, PersonRow, Span};
+use crate::domain::roster::{Roster, Village};
 
 use super::sheet::{Row, Sheet, View};
 
@@ -62,6 +63,51 @@ pub fn missing_columns(map: &HeaderMap, village_given: bool) -> Vec<Col> {
         .filter(|c| c.spec().required && map.known[c.index()].is_none())
         .filter(|c| !(village_given && *c == Col::Village))
         .collect()
+}
+
+/// The roster village a sheet's or a file's name names (`370323202-西山村`,
+/// `西山村`, `西山村申请表`), when exactly one does: one whose code or name
+/// is a part of the name between separators, else, when no village is, one
+/// whose code or name the name holds.
+pub fn village_in_name<'r>(roster: &'r Roster, name: &str) -> Option<&'r Village> {
+    let name = crate::domain::text::fold_width(name.trim());
+    if name.is_empty() {
+        return None;
+    }
+    let parts: Vec<&str> = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let one = |hits: Vec<&'r Village>| match hits.as_slice() {
+        [v] => Some(*v),
+        _ => None,
+    };
+    let named: Vec<&Village> = roster
+        .villages
+        .iter()
+        .filter(|v| parts.iter().any(|p| *p == v.code || *p == v.name))
+        .collect();
+    if !named.is_empty() {
+        return one(named);
+    }
+    one(roster
+        .villages
+        .iter()
+        .filter(|v| {
+            (!v.code.is_empty() && name.contains(v.code.as_str()))
+                || (!v.name.is_empty() && name.contains(v.name.as_str()))
+        })
+        .collect())
+}
+
+/// The village of a sheet without a 村 column: from the sheet's name, else
+/// from the file's (its name without the folder and the extension).
+pub fn village_of_sheet<'r>(roster: &'r Roster, file: &str, sheet: &str) -> Option<&'r Village> {
+    let stem = std::path::Path::new(file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    village_in_name(roster, sheet).or_else(|| village_in_name(roster, &stem))
 }
 
 /// Turn a sheet's data rows into person rows. `extra_slots[i]` is the
@@ -209,6 +255,25 @@ mod tests {
         assert_eq!(rows[0].src.row, 3);
         let missing = missing_columns(&m, true);
         assert_eq!(missing, vec![Col::IdNumber]);
+    }
+
+    #[test]
+    fn a_village_named_by_the_file_or_sheet() {
+        let r = crate::fuzzing::roster().unwrap(); // ok: test code, not built into fupin
+        let v = &r.villages[0];
+        let name = |s: &str| village_in_name(r, s).map(|v| v.name.clone());
+        assert_eq!(
+            name(&format!("{}-{}", v.code, v.name)),
+            Some(v.name.clone())
+        );
+        assert_eq!(name(&v.code), Some(v.name.clone()));
+        assert_eq!(name(&format!("{}申请表", v.name)), Some(v.name.clone()));
+        assert_eq!(name("Sheet1"), None);
+        assert_eq!(name(""), None);
+        let both = format!("{}-{}", v.name, r.villages[1].name);
+        assert_eq!(name(&both), None);
+        let of = village_of_sheet(r, &format!("applications/{}.csv", v.name), "");
+        assert_eq!(of.map(|v| v.code.as_str()), Some(v.code.as_str()));
     }
 
     #[test]

@@ -12,13 +12,15 @@ use std::path::{Path, PathBuf};
 use super::{config, findings, Ctx, Report};
 use crate::domain::campaign_checks::Checked;
 use crate::domain::checks::{CampaignChecks, Checker};
+use crate::domain::columns::Col;
 use crate::domain::finding::Finding;
 use crate::domain::register::{Household, PersonRow, Streak};
 use crate::io::application::{
-    find_header, missing_columns, normalise_header, person_rows, HeaderMap, Place,
+    find_header, missing_columns, normalise_header, person_rows, village_of_sheet, HeaderMap, Place,
 };
 use crate::io::register;
 use crate::io::sheet::{self, Encoding};
+use crate::io::staleness::SETTINGS;
 
 /// What one file gave: the checked households, not their rows (those are
 /// already written, as `bytes`).
@@ -31,6 +33,8 @@ pub struct FileResult {
     pub bytes: Vec<u8>,
     /// SHA-256 of the file's bytes, when they were read here.
     pub sha256: Option<String>,
+    /// The roster villages of its households, with how many each.
+    pub villages: merge::Villages,
 }
 
 /// A file refused whole, with the message for the clerk.
@@ -72,14 +76,27 @@ pub fn run(
             )));
         }
     }
+    let named = !files.is_empty();
     let files =
         super::named_or_folder(ctx, files, "applications", "the village application sheets")?;
     let names: Vec<String> = files.iter().map(|p| ctx.rel(p)).collect();
+    let out = ctx.out();
+    let register_path = out.join("register.csv");
+    // Files named replace their villages in the register; the rest is kept.
+    let mut merge = if named {
+        merge::Merge::open(&register_path)?
+    } else {
+        None
+    };
 
-    // The register's extra columns, in order of first appearance.
+    // The register's extra columns, in order of first appearance (the kept
+    // register's first).
     let mut heads: Vec<Option<(Vec<sheet::Sheet>, bool)>> =
         files.par_iter().map(|p| sheet::read_head(p, enc)).collect();
-    let mut extras: Vec<String> = Vec::new();
+    let mut extras: Vec<String> = merge
+        .as_ref()
+        .map(|m| m.extras().to_vec())
+        .unwrap_or_default();
     for (sheets, _) in heads.iter().flatten() {
         extra_columns(sheets, &mut extras);
     }
@@ -105,8 +122,7 @@ pub fn run(
     let mut problems: Vec<Finding> = Vec::new();
     let mut hashed = std::collections::HashMap::new();
     let (mut n_households, mut n_persons) = (0usize, 0usize);
-    let out = ctx.out();
-    let register_path = out.join("register.csv");
+    let mut merged: Option<merge::Merged> = None;
     let tmp = tempfile::Builder::new()
         .prefix(".fupin-")
         .tempfile_in(ensure(&out)?)?;
@@ -130,6 +146,7 @@ pub fn run(
             .zip(&names)
             .zip(whole.iter_mut().map(Option::take));
         let mut paths = files.iter();
+        let mut labels = names.iter();
         let reading = Reading {
             enc,
             village,
@@ -141,6 +158,7 @@ pub fn run(
             jobs.map(Ok::<_, anyhow::Error>),
             |((p, label), cached)| reading.read_one(p, label, cached),
             |mut r| {
+                let label = labels.next().map_or("", String::as_str);
                 if let (Some(p), Some(sha)) = (paths.next(), r.sha256.take()) {
                     hashed.insert(p.clone(), sha);
                 }
@@ -150,11 +168,19 @@ pub fn run(
                 }
                 n_persons += r.checked.persons;
                 n_households += r.checked.n_households();
+                if let Some(m) = merge.as_mut() {
+                    m.hold(label, r);
+                    return Ok(());
+                }
                 std::mem::take(&mut r.checked).into_campaign(&mut global, &mut findings, |_| {});
                 std::io::Write::write_all(&mut w, &r.bytes)?;
                 Ok(())
             },
         )?;
+        // A refused file leaves the register as it is: nothing to merge.
+        if let Some(m) = merge.take().filter(|_| problems.is_empty()) {
+            merged = Some(m.write(&mut w, &checker, extras.len(), &mut global, &mut findings)?);
+        }
         w.finish()?
     };
     // The register is complete: unless a file was refused it replaces the
@@ -207,18 +233,88 @@ pub fn run(
     } else if stored {
         report.outputs.push(register_path);
     }
+    if let Some(m) = &merged {
+        carry_kept_inputs(ctx, m, &names, &mut report);
+    } else if stored && !named {
+        no_longer_read(ctx, &names);
+    }
     let counts = findings::finish(ctx, &campaign, &mut findings, &mut report)?;
-    ctx.say(format!(
-        "imported {} files: {} persons in {} households",
-        files.len(),
-        n_persons,
-        n_households
-    ));
+    if stored {
+        ctx.say(format!(
+            "imported {} files: {} persons in {} households",
+            files.len(),
+            n_persons,
+            n_households
+        ));
+    }
     report.json.insert("files".into(), json!(names));
-    report.json.insert("households".into(), json!(n_households));
-    report.json.insert("persons".into(), json!(n_persons));
+    match &merged {
+        Some(m) => {
+            for line in m.lines() {
+                ctx.say(line);
+            }
+            ctx.say(format!(
+                "the register holds {} persons in {} households",
+                m.persons, m.households
+            ));
+            report.json.insert(
+                "imported".into(),
+                json!({"households": n_households, "persons": n_persons}),
+            );
+            report.json.insert("households".into(), json!(m.households));
+            report.json.insert("persons".into(), json!(m.persons));
+            if let serde_json::Value::Object(o) = m.json() {
+                report.json.extend(o);
+            }
+        }
+        None => {
+            report.json.insert("households".into(), json!(n_households));
+            report.json.insert("persons".into(), json!(n_persons));
+        }
+    }
     report.json.insert("findings".into(), counts);
     Ok(report)
+}
+
+/// Name the files the last import read that this one, reading the whole
+/// folder, did not (a file named on the command line, a file since
+/// removed): the register no longer holds their households.
+fn no_longer_read(ctx: &Ctx, names: &[String]) {
+    let mut gone: Vec<String> = merge::recorded_inputs(&ctx.out())
+        .into_keys()
+        .filter(|p| !names.contains(p) && !SETTINGS.contains(&p.as_str()))
+        .collect();
+    gone.sort();
+    for p in gone {
+        ctx.say(format!(
+            "note: {p} was imported before and is not among the files read now: the register no longer holds its households (`fupin import {p}` imports it again)"
+        ));
+    }
+}
+
+/// The source files of the households kept are inputs of the register as
+/// much as the files named: each is recorded with the digest the journal
+/// holds of it from the import that gave the households, so that a change
+/// of it makes the register stale. One that changed since is named: the
+/// register holds the households it gave then.
+fn carry_kept_inputs(ctx: &Ctx, m: &merge::Merged, named: &[String], report: &mut Report) {
+    let recorded = merge::recorded_inputs(&ctx.out());
+    for label in m.kept_files.iter().filter(|l| !named.contains(l)) {
+        let Some(sha) = recorded.get(label) else {
+            continue;
+        };
+        let path = ctx.dir.join(label);
+        match crate::io::journal::sha256_file(&path) {
+            Ok(now) if now == *sha => {
+                report.hashed.insert(path.clone(), now);
+                report.inputs.push(path);
+            }
+            Ok(_) => ctx.say(format!(
+                "warning: {label} changed since it was imported: the register keeps the households it held then; import it again (`fupin import {label}`) to take the change"
+            )),
+            Err(_) => {}
+        }
+    }
 }
 
 fn ensure(dir: &Path) -> Result<&Path> {
@@ -275,19 +371,29 @@ impl Reading<'_> {
             }
         }
         let map = find_header(&head)?;
+        let village = sheet_village(checker, label, &head.name, &map, village);
         if !missing_columns(&map, village.is_some()).is_empty() {
             return None;
         }
         let slots = extra_slots(&map, extras);
-        let place = Place::new(label, &head.name, &map, &slots, extras.len(), village);
+        let place = Place::new(
+            label,
+            &head.name,
+            &map,
+            &slots,
+            extras.len(),
+            village.as_deref(),
+        );
         let mut out = Vec::with_capacity(bytes.len() * 2);
         let mut checked = Checked::default();
         let mut streak = Streak::default();
         let mut writer = register::RowWriter::default();
+        let mut villages = merge::Villages::new();
         let mut ready = |group: &mut [PersonRow]| {
             // The register holds the household now: its summary is not kept.
             checked.add(checker, group, &mut |g: &[PersonRow], hh: &Household| {
-                writer.household(&mut out, g, hh.head, extras.len())
+                writer.household(&mut out, g, hh.head, extras.len());
+                merge::count(&mut villages, hh);
             });
         };
         for row in &head.rows[map.header_row + 1..] {
@@ -306,9 +412,29 @@ impl Reading<'_> {
         Some(FileResult {
             checked,
             bytes: out,
+            villages,
             ..Default::default()
         })
     }
+}
+
+/// The village a sheet's rows take when their 村 cells are empty: the one
+/// given by `--village`, else, for a sheet without a 村 column, the roster
+/// village its name or its file's name names.
+fn sheet_village(
+    checker: &Checker,
+    label: &str,
+    sheet: &str,
+    map: &HeaderMap,
+    given: Option<&str>,
+) -> Option<String> {
+    if let Some(v) = given {
+        return Some(v.to_string());
+    }
+    if map.known[Col::Village.index()].is_some() {
+        return None;
+    }
+    village_of_sheet(checker.roster, label, sheet).map(|v| v.name.clone())
 }
 
 /// The register position of each of a header's unknown columns.
@@ -340,6 +466,7 @@ pub fn check_sheets(
     for s in &sheets {
         let Some(map) = find_header(s) else { continue };
         any_header = true;
+        let village = sheet_village(checker, label, &s.name, &map, village);
         let missing = missing_columns(&map, village.is_some());
         if !missing.is_empty() {
             let names: Vec<String> = missing
@@ -347,7 +474,7 @@ pub fn check_sheets(
                 .map(|c| format!("{} ({})", c.zh(), c.en()))
                 .collect();
             let mut p = problem(format!(
-                "{}the header on row {} lacks the required column{} {}",
+                "{}the header on row {} lacks the required column{} {}{}",
                 if s.name.is_empty() {
                     String::new()
                 } else {
@@ -355,7 +482,12 @@ pub fn check_sheets(
                 },
                 s.rows[map.header_row].line,
                 if names.len() > 1 { "s" } else { "" },
-                names.join(", ")
+                names.join(", "),
+                if missing.contains(&Col::Village) {
+                    "; nor does the sheet's or the file's name name one village of villages.csv (as `fupin template` names files: <code>-<village>.xlsx): add the column, rename the file, or give --village"
+                } else {
+                    ""
+                }
             ));
             if let Some(f) = p.problem.as_mut() {
                 f.sheet = s.name.clone();
@@ -364,7 +496,7 @@ pub fn check_sheets(
             return p;
         }
         let slots = extra_slots(&map, extras);
-        let mut sheet_rows = person_rows(label, s, &map, &slots, extras.len(), village);
+        let mut sheet_rows = person_rows(label, s, &map, &slots, extras.len(), village.as_deref());
         rows.append(&mut sheet_rows);
     }
     if !any_header {
@@ -376,17 +508,22 @@ pub fn check_sheets(
     }
     let mut bytes = Vec::with_capacity(rows.len() * 240);
     let mut writer = register::RowWriter::default();
+    let mut villages = merge::Villages::new();
     let mut checked = Checked::check(checker, rows, |group, hh| {
-        writer.household(&mut bytes, group, hh.head, extras.len())
+        writer.household(&mut bytes, group, hh.head, extras.len());
+        merge::count(&mut villages, hh);
     });
     // The register holds them now: freed here, on the thread that made them.
     checked.households = Vec::new();
     FileResult {
         checked,
         bytes,
+        villages,
         ..Default::default()
     }
 }
+
+mod merge;
 
 #[cfg(test)]
 mod tests;
