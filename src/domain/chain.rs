@@ -132,6 +132,38 @@ pub struct Folder {
     pub optional: bool,
 }
 
+impl Folder {
+    /// The round of publicity a file's name says it belongs to (DESIGN 7):
+    /// it begins with `village`/`村`, `town`/`乡`/`镇` or `county`/`县`,
+    /// in any case or width.
+    pub fn round_named(file_name: &str) -> Option<Round> {
+        let n = crate::domain::text::fold_width(file_name)
+            .trim()
+            .to_lowercase();
+        let begins = |words: &[&str]| words.iter().any(|w| n.starts_with(w));
+        if begins(&["village", "村"]) {
+            Some(Round::Village)
+        } else if begins(&["town", "乡", "镇"]) {
+            Some(Round::Town)
+        } else if begins(&["county", "县"]) {
+            Some(Round::County)
+        } else {
+            None
+        }
+    }
+
+    /// Whether the step reads a file of this folder, by its name: every
+    /// file, or for a round's review the files named for that round
+    /// ([`Folder::round_named`]) and those named for none, which may say
+    /// their round in a column `阶段` (stage) and are an error otherwise.
+    pub fn holds(&self, file_name: &str) -> bool {
+        match Round::from_name(self.prefix) {
+            None => true,
+            Some(r) => Folder::round_named(file_name).is_none_or(|n| n == r),
+        }
+    }
+}
+
 /// A step of the chain: a command as `run` runs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Step {
@@ -230,19 +262,19 @@ impl Step {
             Step::Review(Round::Village) => f(
                 "review",
                 "village",
-                "the village publicity's decision sheet in review/ (a file named village…)",
+                "the village publicity's decision sheet in review/ (a file named village… or 村…, or a sheet with village rows in its column 阶段 stage)",
                 false,
             ),
             Step::Review(Round::Town) => f(
                 "review",
                 "town",
-                "the town review's decision sheet in review/ (a file named town…)",
+                "the town review's decision sheet in review/ (a file named town…, 镇… or 乡…, or a sheet with town rows in its column 阶段 stage)",
                 false,
             ),
             Step::Review(Round::County) => f(
                 "review",
                 "county",
-                "the county review's decision sheet in review/ (a file named county…)",
+                "the county review's decision sheet in review/ (a file named county… or 县…, or a sheet with county rows in its column 阶段 stage)",
                 false,
             ),
             Step::Screen | Step::Notice(_) | Step::Bind => None,
