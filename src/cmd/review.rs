@@ -367,6 +367,37 @@ fn decision_table(s: &sheet::Sheet) -> Result<Option<(Vec<TableRow>, bool)>, Str
     Ok(read_table(s, &FIELDS)?.map(|t| (t, false)))
 }
 
+/// What becomes of a row of a sheet with a column 阶段 at the review of
+/// `stage`.
+enum Fate {
+    Ours,
+    /// Another round's: its review reads it.
+    Theirs(Round),
+    Wrong(Finding),
+}
+
+fn fate(stage: Round, claim: Claim, written: &str, row: &DecisionRow) -> Fate {
+    let err = |msg: String| {
+        let f = Finding::error("review_stage", msg)
+            .at(&row.src)
+            .column("阶段")
+            .household(row.village.trim(), row.household_id.trim());
+        Fate::Wrong(f)
+    };
+    match (rules::parse_stage(written), claim) {
+        (None, _) => err(format!(
+            "stage (阶段) {:?} is none of village, town, county (村级, 镇级, 县级)",
+            written.trim()
+        )),
+        (Some(r), _) if r == stage => Fate::Ours,
+        // No other review reads a file named for this one.
+        (Some(other), Claim::Name(n)) => err(format!(
+            "this row is for the {other} review, but the file is named for the {n} review, and only that review reads it: move the row to a sheet of the {other} review, or correct its stage (阶段)"
+        )),
+        (Some(other), _) => Fate::Theirs(other),
+    }
+}
+
 /// Every decision row of `stage` in the files; unreadable files, sheets
 /// without a decision table and sheets that do not say their round are
 /// error findings. A row whose column 阶段 names another round belongs to
@@ -412,9 +443,7 @@ fn read_decisions(
             if !has_stage && *claim == Claim::Unnamed {
                 let mut f = Finding::error(
                     "review_no_stage",
-                    format!(
-                        "this sheet does not say which review it belongs to: name the file village… (村…), town… (镇…, 乡…) or county… (县…), or add a column 阶段 (stage) saying village, town or county (村级, 镇级, 县级) on each row"
-                    ),
+                    "this sheet does not say which review it belongs to: name the file village… (村…), town… (镇…, 乡…) or county… (县…), or add a column 阶段 (stage) saying village, town or county (村级, 镇级, 县级) on each row",
                 );
                 f.file = label.clone();
                 f.sheet = s.name.clone();
@@ -436,37 +465,21 @@ fn read_decisions(
                     },
                 };
                 if has_stage {
-                    let written = cell(4);
-                    let err = |msg: String| {
-                        Finding::error("review_stage", msg)
-                            .at(&row.src)
-                            .column("阶段")
-                            .household(row.village.trim(), row.household_id.trim())
-                    };
-                    match rules::parse_stage(&written) {
-                        None => {
-                            findings.push(err(format!(
-                                "stage (阶段) {:?} is none of village, town, county (村级, 镇级, 县级)",
-                                written.trim()
-                            )));
-                            continue;
-                        }
-                        Some(other) if other != stage => {
-                            match claim {
-                                Claim::Name(n) => findings.push(err(format!(
-                                    "this row is for the {other} review, but the file is named for the {n} review, and only that review reads it: move the row to a sheet of the {other} review, or correct its stage (阶段)"
-                                ))),
-                                Claim::CommandLine => {
-                                    match elsewhere.iter_mut().find(|(r, _)| *r == other) {
-                                        Some((_, n)) => *n += 1,
-                                        None => elsewhere.push((other, 1)),
-                                    }
+                    match fate(stage, *claim, &cell(4), &row) {
+                        Fate::Ours => {}
+                        Fate::Theirs(other) => {
+                            if *claim == Claim::CommandLine {
+                                match elsewhere.iter_mut().find(|(r, _)| *r == other) {
+                                    Some((_, n)) => *n += 1,
+                                    None => elsewhere.push((other, 1)),
                                 }
-                                Claim::Unnamed => {}
                             }
                             continue;
                         }
-                        Some(_) => {}
+                        Fate::Wrong(f) => {
+                            findings.push(f);
+                            continue;
+                        }
                     }
                 }
                 ours = true;

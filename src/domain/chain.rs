@@ -345,6 +345,30 @@ mod tests {
     }
 
     #[test]
+    fn a_review_file_belongs_to_the_round_its_name_says() {
+        let review = |r| Step::Review(r).folder().unwrap(); // ok: test code, not built into fupin
+        for (name, round) in [
+            ("village-objections.csv", Some(Round::Village)),
+            ("Village.xlsx", Some(Round::Village)),
+            ("村级公示异议处理.csv", Some(Round::Village)),
+            ("镇级复核.xlsx", Some(Round::Town)),
+            ("乡审核.csv", Some(Round::Town)),
+            ("ＴＯＷＮ.csv", Some(Round::Town)),
+            ("县级复审.csv", Some(Round::County)),
+            ("county.csv", Some(Round::County)),
+            ("异议处理.csv", None),
+            ("双河村.csv", None),
+        ] {
+            assert_eq!(Folder::round_named(name), round, "{name}");
+            for r in Round::ALL {
+                assert_eq!(review(r).holds(name), round.is_none_or(|n| n == r));
+            }
+        }
+        let apps = Step::Import.folder().unwrap(); // ok: test code, not built into fupin
+        assert!(apps.holds("村级.csv") && apps.holds("town.csv"));
+    }
+
+    #[test]
     fn file_names_are_distinct() {
         let mut names: Vec<&str> = List::ALL.iter().map(|l| l.file()).collect();
         names.sort();
