@@ -234,7 +234,7 @@ fn a_missing_sheet_is_never_taken_for_no_objections() {
     notice_by_hand(&t, &["village"]);
     let r = t.ok(&["review", "--stage", "village"], 1);
     assert!(
-        r.stderr.contains("no decision sheet for the village review in review/ (files named village…): hand it in, or run with --no-changes"),
+        r.stderr.contains("no decision sheet for the village review in review/ (files named village… or 村…, or a sheet whose column 阶段 (stage) says village): hand it in, or run with --no-changes"),
         "{}",
         r.stderr
     );

@@ -120,17 +120,19 @@ pub fn run_town(town: &Ctx) -> Outcome {
             continue;
         }
         if let Some(folder) = step.folder() {
-            let present = folder_files(&town.path(folder.name))
-                .map(|fs| {
-                    fs.iter().any(|f| {
-                        f.file_name().is_some_and(|n| {
-                            n.to_string_lossy()
-                                .to_lowercase()
-                                .starts_with(folder.prefix)
+            // A review's sheet may be known by its 阶段 column only: the
+            // review says which of its files hold the round's decisions.
+            let present = match step {
+                Step::Review(r) => super::review::handed_in(town, r),
+                _ => folder_files(&town.path(folder.name))
+                    .map(|fs| {
+                        fs.iter().any(|f| {
+                            f.file_name()
+                                .is_some_and(|n| folder.holds(&n.to_string_lossy()))
                         })
                     })
-                })
-                .unwrap_or(false);
+                    .unwrap_or(false),
+            };
             if !present {
                 if folder.optional {
                     continue;

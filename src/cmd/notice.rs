@@ -95,7 +95,7 @@ pub fn run(ctx: &Ctx, round: Round, start: Option<&str>, format: NoticeFormat) -
             if meetings.exists() {
                 report.inputs.push(meetings.clone());
                 read_meetings(&meetings)?
-            } else if start.is_none() {
+            } else if start.is_none() && !old_schedule.iter().any(|e| e.round == round) {
                 return Err(data(
                     "out/meetings.csv does not exist yet: run `fupin appraise` first (or give the first day of publicity with --start)",
                 ));
@@ -115,7 +115,14 @@ pub fn run(ctx: &Ctx, round: Round, start: Option<&str>, format: NoticeFormat) -
         }
     };
 
-    let periods = periods(round, days, start, &villages, &anchors)?;
+    // A start chosen before (or given by an earlier default) is kept: the
+    // notices posted show it (DESIGN 7).
+    let recorded: HashMap<String, NaiveDate> = old_schedule
+        .iter()
+        .filter(|e| e.round == round)
+        .map(|e| (e.village_code.clone(), e.period.start))
+        .collect();
+    let periods = periods(ctx, round, days, start, &villages, &anchors, &recorded)?;
     let c = &campaign.campaign;
     if (round == Round::County && c.county.trim().is_empty())
         || (round != Round::Village && c.town.trim().is_empty())
@@ -223,7 +230,11 @@ pub fn run(ctx: &Ctx, round: Round, start: Option<&str>, format: NoticeFormat) -
         &schedule::HEADER,
         all.iter().map(Entry::cells),
     )?;
-    remove_stale(ctx, &folder, round, ext, &written)?;
+    let removed = remove_stale(ctx, &folder, round, ext, &written)?;
+    if !removed.is_empty() {
+        let removed: Vec<String> = removed.iter().map(|p| ctx.rel(p)).collect();
+        report.json.insert("removed".into(), json!(removed));
+    }
 
     report.outputs.extend(written);
     report.outputs.push(schedule_path);
@@ -322,17 +333,22 @@ fn head_ids(
 }
 
 /// The period of each village: from `--start` when given, else from the
-/// day after its anchor.
+/// start recorded in `out/schedule.csv` for this round while it still
+/// follows its anchor, else from the day after its anchor.
 fn periods(
+    ctx: &Ctx,
     round: Round,
     days: u32,
     start: Option<NaiveDate>,
     villages: &[Village],
     anchors: &HashMap<String, NaiveDate>,
+    recorded: &HashMap<String, NaiveDate>,
 ) -> Result<Vec<Period>> {
     let mut out = Vec::new();
+    let mut kept = 0;
     for v in villages {
         let anchor = anchors.get(&v.code).copied();
+        let before = recorded.get(&v.code).copied();
         let first = match (start, anchor) {
             (Some(s), Some(a)) if !schedule::start_fits(round, s, a) => {
                 return Err(config(match round.previous() {
@@ -348,23 +364,54 @@ fn periods(
                 }));
             }
             (Some(s), _) => s,
-            (None, Some(a)) => schedule::default_start(a).map_err(data)?,
-            (None, None) => {
-                return Err(data(match round.previous() {
-                    None => format!(
-                        "out/meetings.csv gives no valid appraisal meeting for {}: run `fupin appraise` again (or give the first day of publicity with --start)",
-                        v.name
-                    ),
-                    Some(p) => format!(
-                        "out/schedule.csv has no {} publicity dates for {}: run `fupin notice --stage {}` first (or give the first day with --start)",
-                        p.name(),
-                        v.name,
-                        p.name()
-                    ),
-                }))
+            (None, Some(a)) => {
+                let default = schedule::default_start(a).map_err(data)?;
+                match before {
+                    Some(b) if schedule::start_fits(round, b, a) => {
+                        kept += usize::from(b != default);
+                        b
+                    }
+                    Some(b) => {
+                        ctx.say(format!(
+                            "warning: the {} publicity of {} was to start on {b}, which is not after {}: it now starts on {default}",
+                            round.name(),
+                            v.name,
+                            match round.previous() {
+                                None => format!("its appraisal meeting on {a}"),
+                                Some(p) => format!("the end of its {} publicity on {a}", p.name()),
+                            }
+                        ));
+                        default
+                    }
+                    None => default,
+                }
             }
+            (None, None) => match before {
+                Some(b) => b,
+                None => {
+                    return Err(data(match round.previous() {
+                        None => format!(
+                            "out/meetings.csv gives no valid appraisal meeting for {}: run `fupin appraise` again (or give the first day of publicity with --start)",
+                            v.name
+                        ),
+                        Some(p) => format!(
+                            "out/schedule.csv has no {} publicity dates for {}: run `fupin notice --stage {}` first (or give the first day with --start)",
+                            p.name(),
+                            v.name,
+                            p.name()
+                        ),
+                    }))
+                }
+            },
         };
         out.push(Period::new(first, days).map_err(config)?);
+    }
+    if kept > 0 {
+        ctx.say(format!(
+            "the {} publicity keeps the start recorded in out/schedule.csv for {kept} village{} (give --start to change it)",
+            round.name(),
+            if kept == 1 { "" } else { "s" }
+        ));
     }
     Ok(out)
 }
@@ -472,30 +519,49 @@ fn warn_later_rounds(ctx: &Ctx, old: &[Entry], new: &[Entry]) {
     }
 }
 
-/// Remove the notices of this round and format left from an earlier run
-/// for villages that are no longer on the list, so no stale notice is
-/// printed by mistake.
-fn remove_stale(ctx: &Ctx, folder: &Path, round: Round, ext: &str, keep: &[PathBuf]) -> Result<()> {
+/// Remove the notices of this round left from an earlier run: in this
+/// format, those of villages no longer on the list; in the other format,
+/// every one, so that two versions never lie side by side (DESIGN 7).
+fn remove_stale(
+    ctx: &Ctx,
+    folder: &Path,
+    round: Round,
+    ext: &str,
+    keep: &[PathBuf],
+) -> Result<Vec<PathBuf>> {
     let Ok(entries) = std::fs::read_dir(folder) else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let prefix = format!("{}-", round.name());
-    let suffix = format!(".{ext}");
+    let (other, now) = match ext {
+        "csv" => ("xlsx", "CSV"),
+        _ => ("csv", "workbooks"),
+    };
+    let mut gone: Vec<(PathBuf, String)> = Vec::new();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().to_string();
         let path = e.path();
-        if name.starts_with(&prefix)
-            && name.ends_with(&suffix)
-            && e.file_type().is_ok_and(|t| t.is_file())
-            && !keep.contains(&path)
+        if !name.starts_with(&prefix)
+            || !e.file_type().is_ok_and(|t| t.is_file())
+            || keep.contains(&path)
         {
-            std::fs::remove_file(&path)
-                .map_err(|err| data(format!("cannot remove {}: {err}", ctx.rel(&path))))?;
-            ctx.say(format!(
-                "removed {}: that village is no longer on the list",
-                ctx.rel(&path)
-            ));
+            continue;
+        }
+        let lower = name.to_lowercase();
+        if name.ends_with(&format!(".{ext}")) {
+            gone.push((path, "that village is no longer on the list".into()));
+        } else if lower.ends_with(&format!(".{other}")) {
+            let why = format!("the {} notices are now written as {now}", round.name());
+            gone.push((path, why));
         }
     }
-    Ok(())
+    gone.sort();
+    let mut removed = Vec::new();
+    for (path, why) in gone {
+        std::fs::remove_file(&path)
+            .map_err(|err| data(format!("cannot remove {}: {err}", ctx.rel(&path))))?;
+        ctx.say(format!("removed {}: {why}", ctx.rel(&path)));
+        removed.push(path);
+    }
+    Ok(removed)
 }

@@ -5,7 +5,13 @@
 //! `out/final-list.csv`. Problems in the decision sheets are listed in
 //! `out/review-<stage>-findings.csv`, and while any stands no list is written.
 //!
-//! Example: `fupin -C mytown review --stage village` (reads `review/village…`)
+//! The sheets of `review/` say which review they belong to (DESIGN 7): by
+//! a name beginning with `village`/`村`, `town`/`镇`/`乡` or `county`/`县`,
+//! or by a column `阶段` (stage) on each row; a sheet that says neither is
+//! an error naming it.
+//!
+//! Example: `fupin -C mytown review --stage village` (reads `review/village…`,
+//! `review/村…` and the rows of `village` in sheets with a column 阶段)
 //! or `fupin -C mytown review --stage town --no-changes`.
 
 use anyhow::Result;
@@ -16,13 +22,14 @@ use std::path::{Path, PathBuf};
 use super::chain::{self, List, Round, Step};
 use super::{config, data, folder_files, Ctx, Report};
 use crate::domain::appraisal::Outcome as Appraisal;
+use crate::domain::chain::Folder;
 use crate::domain::finding::Finding;
 use crate::domain::key::HouseholdKey;
 use crate::domain::review::{self as rules, DecisionRow, Outcome};
 use crate::domain::roster::Roster;
 use crate::io::csvin::read_schedule;
 use crate::io::lists::{self, rank_cmp, AppraisedLine, FinalLine, ReviewLine};
-use crate::io::table::{read_table, Field};
+use crate::io::table::{read_table, Field, TableRow};
 use crate::io::{findings as findings_io, sheet};
 
 const FIELDS: [Field; 4] = [
@@ -30,6 +37,16 @@ const FIELDS: [Field; 4] = [
     Field::required("户编号", "household_id"),
     Field::required("决定", "decision"),
     Field::optional("原因", "reason"),
+];
+
+/// The same, with the column that says which round each row belongs to
+/// (DESIGN 7: a sheet of `review/` named for no round must have it).
+const WITH_STAGE: [Field; 5] = [
+    Field::required("村", "village"),
+    Field::required("户编号", "household_id"),
+    Field::required("决定", "decision"),
+    Field::optional("原因", "reason"),
+    Field::required("阶段", "stage"),
 ];
 
 pub fn run(ctx: &Ctx, stage: Round, files: &[PathBuf], no_changes: bool) -> Result<Report> {
@@ -59,26 +76,26 @@ pub fn run(ctx: &Ctx, stage: Round, files: &[PathBuf], no_changes: bool) -> Resu
     let (mut entered, absent) = entrants(&input, stage)?;
     sort_rows(&roster, &mut entered);
 
-    let sheets = decision_files(ctx, stage, files)?;
+    let mut findings = Vec::new();
+    let listed = decision_files(ctx, stage, files)?;
+    let Decisions { rows, sheets, read } = read_decisions(ctx, stage, &listed, &mut findings);
     let mut report = Report {
         inputs: vec![input.clone(), schedule.clone(), ctx.path("villages.csv")],
         ..Default::default()
     };
-    report.inputs.extend(sheets.iter().cloned());
+    report.inputs.extend(read);
     let sheet_names: Vec<String> = sheets.iter().map(|p| ctx.rel(p)).collect();
     report.json.insert("stage".into(), json!(s));
     report
         .json
         .insert("decision_sheets".into(), json!(sheet_names));
     report.json.insert("no_changes".into(), json!(no_changes));
-    if sheets.is_empty() && !no_changes {
+    if sheets.is_empty() && !no_changes && !findings.iter().any(Finding::is_error) {
         return Err(data(format!(
-            "no decision sheet for the {s} review in review/ (files named {s}…): hand it in, or run with --no-changes to record that the stage passed every household on"
+            "no decision sheet for the {s} review in review/ (files named {}, or a sheet whose column 阶段 (stage) says {s}): hand it in, or run with --no-changes to record that the stage passed every household on",
+            name_beginnings(stage)
         )));
     }
-
-    let mut findings = Vec::new();
-    let rows = read_decisions(ctx, &sheets, &mut findings);
     if no_changes && !rows.is_empty() {
         return Err(data(format!(
             "--no-changes, but {} hold{} {} decision{}: remove the sheets, or run without --no-changes to apply them",
@@ -249,24 +266,80 @@ fn noticed_villages(schedule: &Path, stage: Round) -> Result<Vec<String>> {
         .collect())
 }
 
-/// The decision sheets: the files named, or the files of `review/` whose
-/// names begin with the stage's name.
-fn decision_files(ctx: &Ctx, stage: Round, files: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// How the names of a round's decision sheets begin, for the clerk.
+fn name_beginnings(stage: Round) -> &'static str {
+    match stage {
+        Round::Village => "village… or 村…",
+        Round::Town => "town…, 镇… or 乡…",
+        Round::County => "county… or 县…",
+    }
+}
+
+/// Which round a decision file belongs to, before its rows are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Claim {
+    /// Its name begins with the round's name (`village…`, `村…`, …).
+    Name(Round),
+    /// Named on the command line of the round's review.
+    CommandLine,
+    /// A file of `review/` named for no round: only a column 阶段 (stage)
+    /// can say which rows are whose.
+    Unnamed,
+}
+
+/// The decision files: the files named, or the files of `review/` that the
+/// review of `stage` reads (named for it, or named for no round).
+fn decision_files(ctx: &Ctx, stage: Round, files: &[PathBuf]) -> Result<Vec<(PathBuf, Claim)>> {
     if !files.is_empty() {
-        return Ok(files.to_vec());
+        // A file whose name says this round is its round's sheet wherever
+        // it lies: no other review reads it.
+        return Ok(files
+            .iter()
+            .map(|p| {
+                let named = p
+                    .file_name()
+                    .and_then(|n| Folder::round_named(&n.to_string_lossy()));
+                let claim = match named {
+                    Some(r) if r == stage => Claim::Name(r),
+                    _ => Claim::CommandLine,
+                };
+                (p.clone(), claim)
+            })
+            .collect());
     }
     let dir = ctx.path("review");
+    let Some(folder) = Step::Review(stage).folder() else {
+        return Ok(Vec::new());
+    };
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
     Ok(folder_files(&dir)?
         .into_iter()
-        .filter(|p| {
-            p.file_name()
-                .map(|n| n.to_string_lossy().to_lowercase().starts_with(stage.name()))
-                .unwrap_or(false)
+        .filter_map(|p| {
+            let name = p.file_name()?.to_string_lossy().to_string();
+            if !folder.holds(&name) {
+                return None;
+            }
+            let claim = match Folder::round_named(&name) {
+                Some(r) => Claim::Name(r),
+                None => Claim::Unnamed,
+            };
+            Some((p, claim))
         })
         .collect())
+}
+
+/// Whether the decisions of `stage`'s review are handed in: a file of
+/// `review/` named for it, a sheet with rows of it in its column 阶段, or a
+/// sheet the review must refuse (so that it names it).
+pub fn handed_in(ctx: &Ctx, stage: Round) -> bool {
+    let Ok(files) = decision_files(ctx, stage, &[]) else {
+        return false;
+    };
+    let mut findings = Vec::new();
+    let d = read_decisions(ctx, stage, &files, &mut findings);
+    !d.sheets.is_empty() || findings.iter().any(Finding::is_error)
 }
 
 fn file_finding(file: &str, sheet: &str, msg: String) -> Finding {
@@ -276,12 +349,77 @@ fn file_finding(file: &str, sheet: &str, msg: String) -> Finding {
     f
 }
 
-/// Every decision row of the sheets; unreadable files and sheets without a
-/// decision table are error findings.
-fn read_decisions(ctx: &Ctx, files: &[PathBuf], findings: &mut Vec<Finding>) -> Vec<DecisionRow> {
-    let mut rows = Vec::new();
-    for path in files {
+/// The decisions of one round found in the decision files.
+struct Decisions {
+    /// The rows of the round.
+    rows: Vec<DecisionRow>,
+    /// The round's decision sheets: files named for it, or holding its rows.
+    sheets: Vec<PathBuf>,
+    /// Every file read, whatever it held.
+    read: Vec<PathBuf>,
+}
+
+/// A decision table of a sheet: its rows, and whether it has a column 阶段.
+fn decision_table(s: &sheet::Sheet) -> Result<Option<(Vec<TableRow>, bool)>, String> {
+    if let Ok(Some(t)) = read_table(s, &WITH_STAGE) {
+        return Ok(Some((t, true)));
+    }
+    Ok(read_table(s, &FIELDS)?.map(|t| (t, false)))
+}
+
+/// What becomes of a row of a sheet with a column 阶段 at the review of
+/// `stage`.
+enum Fate {
+    Ours,
+    /// Another round's: its review reads it.
+    Theirs(Round),
+    Wrong(Finding),
+}
+
+fn fate(stage: Round, claim: Claim, written: &str, row: &DecisionRow) -> Fate {
+    let err = |msg: String| {
+        let f = Finding::error("review_stage", msg)
+            .at(&row.src)
+            .column("阶段")
+            .household(row.village.trim(), row.household_id.trim());
+        Fate::Wrong(f)
+    };
+    match (rules::parse_stage(written), claim) {
+        (None, _) => err(format!(
+            "stage (阶段) {:?} is none of village, town, county (村级, 镇级, 县级)",
+            written.trim()
+        )),
+        (Some(r), _) if r == stage => Fate::Ours,
+        // No other review reads a file named for this one.
+        (Some(other), Claim::Name(n)) => err(format!(
+            "this row is for the {other} review, but the file is named for the {n} review, and only that review reads it: move the row to a sheet of the {other} review, or correct its stage (阶段)"
+        )),
+        (Some(other), _) => Fate::Theirs(other),
+    }
+}
+
+/// Every decision row of `stage` in the files; unreadable files, sheets
+/// without a decision table and sheets that do not say their round are
+/// error findings. A row whose column 阶段 names another round belongs to
+/// that round's review: it is left to it when that review reads the file
+/// too, and is an error when it does not (the file is named for this round).
+fn read_decisions(
+    ctx: &Ctx,
+    stage: Round,
+    files: &[(PathBuf, Claim)],
+    findings: &mut Vec<Finding>,
+) -> Decisions {
+    let mut d = Decisions {
+        rows: Vec::new(),
+        sheets: Vec::new(),
+        read: Vec::new(),
+    };
+    for (path, claim) in files {
         let label = ctx.rel(path);
+        d.read.push(path.clone());
+        if *claim != Claim::Unnamed {
+            d.sheets.push(path.clone());
+        }
         let sheets = match sheet::read_file(path, None) {
             Ok(s) => s,
             Err(e) => {
@@ -290,31 +428,80 @@ fn read_decisions(ctx: &Ctx, files: &[PathBuf], findings: &mut Vec<Finding>) -> 
             }
         };
         let mut any = false;
+        let mut ours = false;
         for s in &sheets {
-            match read_table(s, &FIELDS) {
-                Ok(Some(table)) => {
-                    any = true;
-                    rows.extend(table.into_iter().map(|r| {
-                        let cell = |i: usize| r.cells.get(i).cloned().unwrap_or_default();
-                        DecisionRow {
-                            village: cell(0),
-                            household_id: cell(1),
-                            decision: cell(2),
-                            reason: cell(3),
-                            src: crate::domain::finding::Source {
-                                file: label.as_str().into(),
-                                sheet: s.name.as_str().into(),
-                                row: r.line,
-                            },
-                        }
-                    }));
-                }
-                Ok(None) => {}
+            let (table, has_stage) = match decision_table(s) {
+                Ok(Some(t)) => t,
+                Ok(None) => continue,
                 Err(e) => {
                     any = true;
                     findings.push(file_finding(&label, &s.name, e));
+                    continue;
                 }
+            };
+            any = true;
+            if !has_stage && *claim == Claim::Unnamed {
+                let mut f = Finding::error(
+                    "review_no_stage",
+                    "this sheet does not say which review it belongs to: name the file village… (村…), town… (镇…, 乡…) or county… (县…), or add a column 阶段 (stage) saying village, town or county (村级, 镇级, 县级) on each row",
+                );
+                f.file = label.clone();
+                f.sheet = s.name.clone();
+                findings.push(f);
+                continue;
             }
+            let mut elsewhere: Vec<(Round, usize)> = Vec::new();
+            for r in table {
+                let cell = |i: usize| r.cells.get(i).cloned().unwrap_or_default();
+                let row = DecisionRow {
+                    village: cell(0),
+                    household_id: cell(1),
+                    decision: cell(2),
+                    reason: cell(3),
+                    src: crate::domain::finding::Source {
+                        file: label.as_str().into(),
+                        sheet: s.name.as_str().into(),
+                        row: r.line,
+                    },
+                };
+                if has_stage {
+                    match fate(stage, *claim, &cell(4), &row) {
+                        Fate::Ours => {}
+                        Fate::Theirs(other) => {
+                            if *claim == Claim::CommandLine {
+                                match elsewhere.iter_mut().find(|(r, _)| *r == other) {
+                                    Some((_, n)) => *n += 1,
+                                    None => elsewhere.push((other, 1)),
+                                }
+                            }
+                            continue;
+                        }
+                        Fate::Wrong(f) => {
+                            findings.push(f);
+                            continue;
+                        }
+                    }
+                }
+                ours = true;
+                d.rows.push(row);
+            }
+            for (other, n) in elsewhere {
+                let mut f = Finding::warning(
+                    "review_other_stage",
+                    format!(
+                        "{n} row{} of this sheet {} for the {other} review: not applied here; `fupin review --stage {other}` applies {}",
+                        if n == 1 { "" } else { "s" },
+                        if n == 1 { "is" } else { "are" },
+                        if n == 1 { "it" } else { "them" },
+                    ),
+                );
+                f.file = label.clone();
+                f.sheet = s.name.clone();
+                findings.push(f);
+            }
+        }
+        if ours && *claim == Claim::Unnamed {
+            d.sheets.push(path.clone());
         }
         if !any {
             findings.push(file_finding(
@@ -324,7 +511,7 @@ fn read_decisions(ctx: &Ctx, files: &[PathBuf], findings: &mut Vec<Finding>) -> 
             ));
         }
     }
-    rows
+    d
 }
 
 /// Counts for the clerk and the `--json` report.

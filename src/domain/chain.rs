@@ -132,6 +132,38 @@ pub struct Folder {
     pub optional: bool,
 }
 
+impl Folder {
+    /// The round of publicity a file's name says it belongs to (DESIGN 7):
+    /// it begins with `village`/`村`, `town`/`乡`/`镇` or `county`/`县`,
+    /// in any case or width.
+    pub fn round_named(file_name: &str) -> Option<Round> {
+        let n = crate::domain::text::fold_width(file_name)
+            .trim()
+            .to_lowercase();
+        let begins = |words: &[&str]| words.iter().any(|w| n.starts_with(w));
+        if begins(&["village", "村"]) {
+            Some(Round::Village)
+        } else if begins(&["town", "乡", "镇"]) {
+            Some(Round::Town)
+        } else if begins(&["county", "县"]) {
+            Some(Round::County)
+        } else {
+            None
+        }
+    }
+
+    /// Whether the step reads a file of this folder, by its name: every
+    /// file, or for a round's review the files named for that round
+    /// ([`Folder::round_named`]) and those named for none, which may say
+    /// their round in a column `阶段` (stage) and are an error otherwise.
+    pub fn holds(&self, file_name: &str) -> bool {
+        match Round::from_name(self.prefix) {
+            None => true,
+            Some(r) => Folder::round_named(file_name).is_none_or(|n| n == r),
+        }
+    }
+}
+
 /// A step of the chain: a command as `run` runs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Step {
@@ -230,19 +262,19 @@ impl Step {
             Step::Review(Round::Village) => f(
                 "review",
                 "village",
-                "the village publicity's decision sheet in review/ (a file named village…)",
+                "the village publicity's decision sheet in review/ (a file named village… or 村…, or a sheet with village rows in its column 阶段 stage)",
                 false,
             ),
             Step::Review(Round::Town) => f(
                 "review",
                 "town",
-                "the town review's decision sheet in review/ (a file named town…)",
+                "the town review's decision sheet in review/ (a file named town…, 镇… or 乡…, or a sheet with town rows in its column 阶段 stage)",
                 false,
             ),
             Step::Review(Round::County) => f(
                 "review",
                 "county",
-                "the county review's decision sheet in review/ (a file named county…)",
+                "the county review's decision sheet in review/ (a file named county… or 县…, or a sheet with county rows in its column 阶段 stage)",
                 false,
             ),
             Step::Screen | Step::Notice(_) | Step::Bind => None,
@@ -310,6 +342,30 @@ mod tests {
         );
         assert_eq!(Round::County.input(), List::Reviewed(Round::Town));
         assert_eq!(Round::Village.input(), List::Appraised);
+    }
+
+    #[test]
+    fn a_review_file_belongs_to_the_round_its_name_says() {
+        let review = |r| Step::Review(r).folder().unwrap(); // ok: test code, not built into fupin
+        for (name, round) in [
+            ("village-objections.csv", Some(Round::Village)),
+            ("Village.xlsx", Some(Round::Village)),
+            ("村级公示异议处理.csv", Some(Round::Village)),
+            ("镇级复核.xlsx", Some(Round::Town)),
+            ("乡审核.csv", Some(Round::Town)),
+            ("ＴＯＷＮ.csv", Some(Round::Town)),
+            ("县级复审.csv", Some(Round::County)),
+            ("county.csv", Some(Round::County)),
+            ("异议处理.csv", None),
+            ("双河村.csv", None),
+        ] {
+            assert_eq!(Folder::round_named(name), round, "{name}");
+            for r in Round::ALL {
+                assert_eq!(review(r).holds(name), round.is_none_or(|n| n == r));
+            }
+        }
+        let apps = Step::Import.folder().unwrap(); // ok: test code, not built into fupin
+        assert!(apps.holds("村级.csv") && apps.holds("town.csv"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use super::chain::Round;
 use super::finding::{Finding, Source};
 use super::key::HouseholdKey as Key;
 use super::roster::Roster;
@@ -41,6 +42,19 @@ impl Decision {
             Decision::Keep => Outcome::Kept,
             Decision::Remove => Outcome::Removed,
         }
+    }
+}
+
+/// The round a cell of a decision sheet's column `阶段` (stage) names:
+/// `village` `town` `county`, or 村级 镇级 (乡级) 县级 (村 镇 乡 县 alone
+/// too), in any case or width; anything else names none.
+pub fn parse_stage(s: &str) -> Option<Round> {
+    let t = fold_width(s).trim().to_lowercase();
+    match t.as_str() {
+        "village" | "村" | "村级" => Some(Round::Village),
+        "town" | "镇" | "乡" | "乡镇" | "镇级" | "乡级" | "乡镇级" => Some(Round::Town),
+        "county" | "县" | "县级" => Some(Round::County),
+        _ => None,
     }
 }
 
@@ -294,6 +308,19 @@ mod tests {
         assert_eq!(Decision::parse("取消"), Some(Decision::Remove));
         assert_eq!(Decision::parse("待定"), None);
         assert_eq!(Decision::parse(""), None);
+    }
+
+    #[test]
+    fn stage_words_in_both_languages() {
+        assert_eq!(parse_stage("村级"), Some(Round::Village));
+        assert_eq!(parse_stage(" Village "), Some(Round::Village));
+        assert_eq!(parse_stage("镇级"), Some(Round::Town));
+        assert_eq!(parse_stage("乡级"), Some(Round::Town));
+        assert_eq!(parse_stage("ＴＯＷＮ"), Some(Round::Town));
+        assert_eq!(parse_stage("县级"), Some(Round::County));
+        assert_eq!(parse_stage("county"), Some(Round::County));
+        assert_eq!(parse_stage("市级"), None);
+        assert_eq!(parse_stage(""), None);
     }
 
     #[test]

@@ -381,11 +381,12 @@ fn verify_holding(dir: &Path, held: &[&str]) -> Verdict {
             )),
         }
     }
-    // The last successful, final run of each stage.
-    let mut latest: BTreeMap<String, usize> = BTreeMap::new();
+    // The last successful, final run of each stage, in whichever format
+    // (notices in one format remove those in the other).
+    let mut latest: BTreeMap<(String, Option<String>), usize> = BTreeMap::new();
     for (i, e) in all.iter().enumerate() {
         if e.order.is_some() && e.exit == 0 && !e.provisional {
-            latest.insert(e.command.clone(), i);
+            latest.insert((e.name.clone(), e.stage.clone()), i);
         }
     }
     let mut chosen: Vec<usize> = latest.into_values().collect();
@@ -524,11 +525,8 @@ fn new_input(dir: &Path, e: &Entry) -> Option<String> {
     files
         .iter()
         .filter(|f| {
-            f.file_name().is_some_and(|n| {
-                n.to_string_lossy()
-                    .to_lowercase()
-                    .starts_with(folder.prefix)
-            })
+            f.file_name()
+                .is_some_and(|n| folder.holds(&n.to_string_lossy()))
         })
         .map(|f| rel(dir, f))
         .find(|r| !e.inputs.iter().any(|i| i.path == *r))
