@@ -86,35 +86,102 @@ impl Outcome {
             "ran": self.ran, "skipped": self.skipped,
         })
     }
+
+    /// The line that tells the clerk how a town's run ended: what it waits
+    /// for, or that it failed and why.
+    pub fn line(&self) -> String {
+        match (self.status, self.detail.is_empty()) {
+            ("waiting", false) => self.detail.clone(),
+            (status, true) => status.to_string(),
+            (status, false) => format!("{status}: {}", self.detail),
+        }
+    }
+}
+
+/// A town's chain under way: the outcome so far, the lock on its `out/`
+/// (held until the run ends), and where the chain stands, so that a
+/// county can run every town up to a step, check across towns, then go on.
+pub struct Progress {
+    pub outcome: Outcome,
+    verdict: staleness::Verdict,
+    upstream_ran: bool,
+    /// The position in [`Step::ALL`] of the next step to consider.
+    next: usize,
+    _lock: Option<super::OutLock>,
+}
+
+impl Progress {
+    /// Take the town's lock and decide staleness once, before any step runs.
+    pub fn start(town: &Ctx) -> Progress {
+        let mut p = Progress {
+            outcome: Outcome {
+                dir: town.dir.clone(),
+                status: "done",
+                exit: 0,
+                detail: String::new(),
+                ran: vec![],
+                skipped: vec![],
+            },
+            verdict: staleness::Verdict::default(),
+            upstream_ran: false,
+            next: 0,
+            _lock: None,
+        };
+        match super::lock(town) {
+            Ok(l) => {
+                p._lock = Some(l);
+                p.verdict = staleness::verify(&town.dir);
+            }
+            Err(e) => {
+                p.fail(2, format!("{e:#}"));
+                town.say(&p.outcome.detail);
+            }
+        }
+        p
+    }
+
+    /// Whether the chain can go on: it neither waits nor failed.
+    pub fn going(&self) -> bool {
+        self.outcome.status == "done"
+    }
+
+    /// End the run as failed, for `detail`.
+    pub fn fail(&mut self, exit: i32, detail: String) {
+        self.outcome.status = "failed";
+        self.outcome.exit = exit;
+        self.outcome.detail = detail;
+    }
 }
 
 /// Run the stages of one town in order.
 pub fn run_town(town: &Ctx) -> Outcome {
-    let mut o = Outcome {
-        dir: town.dir.clone(),
-        status: "done",
-        exit: 0,
-        detail: String::new(),
-        ran: vec![],
-        skipped: vec![],
-    };
-    let _lock = match super::lock(town) {
-        Ok(l) => l,
-        Err(e) => {
-            o.status = "failed";
-            o.exit = 2;
-            o.detail = format!("{e:#}");
-            town.say(&o.detail);
-            return o;
+    let mut p = Progress::start(town);
+    run_steps(town, &mut p, None);
+    p.outcome
+}
+
+/// Run a town's steps from where `p` stands, in order, up to `until` (not
+/// run) or the end of the chain, unless the run has ended.
+pub fn run_steps(town: &Ctx, p: &mut Progress, until: Option<Step>) {
+    if !p.going() {
+        return;
+    }
+    let Progress {
+        outcome: o,
+        verdict,
+        upstream_ran,
+        next,
+        ..
+    } = p;
+    for step in Step::ALL.into_iter().skip(*next) {
+        if until == Some(step) {
+            return;
         }
-    };
-    let verdict = staleness::verify(&town.dir);
-    let mut upstream_ran = false;
-    for step in Step::ALL {
+        *next += 1;
         let label = step.args().join(" ");
         // A step done by hand (files named, `--no-changes`, a meeting given
         // on the command line) is done: its folder need not hold anything.
-        if !upstream_ran && up_to_date(town, step, &verdict) {
+        if !*upstream_ran && up_to_date(town, step, verdict) {
             town.say(format!("{label}: up to date"));
             o.skipped.push(label);
             continue;
@@ -135,12 +202,13 @@ pub fn run_town(town: &Ctx) -> Outcome {
             };
             if !present {
                 if folder.optional {
+                    town.say(format!("{label}: skipped, {}", absent(town, folder.name)));
                     continue;
                 }
                 o.status = "waiting";
                 o.detail = format!("waiting for {} before `fupin {label}`", folder.what);
                 town.say(format!("{label}: {}", o.detail));
-                return o;
+                return;
             }
         }
         town.say(format!("\n== fupin -C {} {label}", town.dir.display()));
@@ -148,15 +216,80 @@ pub fn run_town(town: &Ctx) -> Outcome {
         let args = step.args();
         let code = finish_stage(town, args[0], &args[1..], &result);
         o.ran.push(label.clone());
-        upstream_ran = true;
+        *upstream_ran = true;
         if code != 0 {
             o.status = "failed";
             o.exit = code;
-            o.detail = format!("`fupin {label}` exited {code}");
-            return o;
+            o.detail = failure(town, &label, &result, code);
+            return;
         }
     }
-    o
+}
+
+/// Why an optional step's folder gave it nothing to do.
+fn absent(town: &Ctx, folder: &str) -> String {
+    if town.path(folder).is_dir() {
+        format!("{folder}/ is empty: screening goes on with the application sheets' figures")
+    } else {
+        format!(
+            "there is no {folder}/ folder: screening goes on with the application sheets' figures"
+        )
+    }
+}
+
+/// Why a step failed, for the town's outcome: how many errors it found and
+/// the file that lists them, else its message, else its exit status.
+fn failure(town: &Ctx, label: &str, result: &Result<Report>, code: i32) -> String {
+    let report = match result {
+        Ok(r) => r,
+        // Its first line: the summary's cell stays one line (the whole
+        // message went to stderr).
+        Err(e) => {
+            let m = crate::error::message(e);
+            let first = m.lines().next().unwrap_or_default().trim_end();
+            return format!("`fupin {label}` exited {code}: {first}");
+        }
+    };
+    let listed = report
+        .outputs
+        .iter()
+        .filter(|p| {
+            p.file_stem()
+                .is_some_and(|s| s.to_string_lossy().ends_with("findings"))
+        })
+        .max_by_key(|p| p.extension().is_some_and(|e| e == "xlsx"));
+    let count = report
+        .json
+        .get("errors")
+        .or_else(|| report.json.get("findings").and_then(|f| f.get("errors")))
+        .and_then(Value::as_u64)
+        .or_else(|| listed.and_then(|p| error_rows(p)));
+    match (count, listed) {
+        (Some(n), Some(p)) => format!(
+            "`fupin {label}` found {n} {}: see {}",
+            if n == 1 { "error" } else { "errors" },
+            town.rel(p)
+        ),
+        (Some(n), None) => format!(
+            "`fupin {label}` found {n} {}",
+            if n == 1 { "error" } else { "errors" }
+        ),
+        (None, Some(p)) => format!("`fupin {label}` exited {code}: see {}", town.rel(p)),
+        (None, None) => format!("`fupin {label}` exited {code}"),
+    }
+}
+
+/// The errors a findings CSV lists (its rows whose severity is `error`).
+fn error_rows(path: &Path) -> Option<u64> {
+    if path.extension().is_none_or(|e| e != "csv") {
+        return None;
+    }
+    let rows = crate::io::csvin::read_csv(path).ok()?;
+    Some(
+        rows.iter()
+            .filter(|r| r.get("severity").is_some_and(|s| s == "error"))
+            .count() as u64,
+    )
 }
 
 /// A step is up to date when it has run successfully (the journal says

@@ -36,19 +36,25 @@ pub fn run(ctx: &Ctx, dir: Option<&Path>, jobs: Option<usize>) -> Result<Report>
             dir.display()
         )));
     }
-    let outcomes = county::run_all(ctx, &towns, jobs)?;
+    let county::CountyRun { outcomes, findings } = county::run_all(ctx, &dir, &towns, jobs)?;
     for o in &outcomes {
         ctx.say(format!(
-            "{}: {} {}",
+            "{}: {}",
             o.dir
                 .file_name()
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_default(),
-            o.status,
-            o.detail
+            o.line()
+        ));
+    }
+    if let Some(f) = &findings {
+        ctx.say(format!(
+            "ID numbers in the registers of two towns are listed in {}: a person applies in one town only; correct the application sheets and run again",
+            f.display()
         ));
     }
     report.outputs = county::write_summary(&dir, &outcomes)?;
+    report.outputs.extend(findings);
     report.exit = outcomes.iter().map(|o| o.exit).max().unwrap_or(0);
     report.json.insert(
         "towns".into(),

@@ -6,13 +6,18 @@ use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use super::{run_town, Outcome};
+use super::{run_steps, Outcome, Progress, Step};
 use crate::cmd::{config, Ctx};
 use crate::domain::campaign::Campaign;
+use crate::domain::columns::Col;
 use crate::domain::screen::Decision;
 use crate::io::csvout;
 use crate::io::lists::{self, FinalLine, PrimaryLine};
+use crate::io::register::RegisterReader;
 use crate::io::xlsx::county::{self, TownRow, HEADER};
+use std::collections::HashSet;
+
+mod ids;
 
 /// The campaign folders directly inside `dir`, sorted by name.
 pub fn towns(dir: &Path) -> Result<Vec<PathBuf>> {
@@ -29,8 +34,18 @@ pub fn towns(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(v)
 }
 
+/// What a county run did: each town's outcome, and `county-findings.csv`
+/// when there was a finding across towns.
+pub struct CountyRun {
+    pub outcomes: Vec<Outcome>,
+    pub findings: Option<PathBuf>,
+}
+
 /// Run every town, `jobs` at a time; a failing town does not stop the rest.
-pub fn run_all(ctx: &Ctx, towns: &[PathBuf], jobs: Option<usize>) -> Result<Vec<Outcome>> {
+/// Every town runs up to `screen` first; then the ID numbers of all the
+/// registers are checked across towns (`county-findings.csv` in `dir`),
+/// and only the towns no finding concerns go on.
+pub fn run_all(ctx: &Ctx, dir: &Path, towns: &[PathBuf], jobs: Option<usize>) -> Result<CountyRun> {
     let jobs = jobs
         .unwrap_or_else(|| {
             std::thread::available_parallelism()
@@ -52,7 +67,7 @@ pub fn run_all(ctx: &Ctx, towns: &[PathBuf], jobs: Option<usize>) -> Result<Vec<
     } else {
         None
     };
-    let outcomes = pool.install(|| {
+    let mut runs: Vec<(Ctx, Progress)> = pool.install(|| {
         towns
             .par_iter()
             .map(|t| {
@@ -61,23 +76,85 @@ pub fn run_all(ctx: &Ctx, towns: &[PathBuf], jobs: Option<usize>) -> Result<Vec<
                     json: false,
                     quiet: true,
                 };
-                let o = run_town(&town);
-                if let Some(b) = &bar {
-                    b.set_message(
-                        t.file_name()
-                            .map(|n| n.to_string_lossy().to_string())
-                            .unwrap_or_default(),
-                    );
-                    b.inc(1);
-                }
-                o
+                let mut p = Progress::start(&town);
+                run_steps(&town, &mut p, Some(Step::Screen));
+                (town, p)
             })
             .collect::<Vec<_>>()
+    });
+
+    let names: Vec<String> = towns
+        .iter()
+        .map(|t| {
+            t.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        })
+        .collect();
+    let (twice, unread) = pool.install(|| ids::across(towns));
+    let findings = ids::write(dir, &twice, &names)?;
+    let file = findings
+        .as_deref()
+        .map(|p| crate::io::folder::rel(dir, p))
+        .unwrap_or_default();
+    for (i, (_, p)) in runs.iter_mut().enumerate() {
+        if let Some((_, e)) = unread.iter().find(|(t, _)| *t == i) {
+            if p.going() {
+                p.fail(1, format!("cannot check its ID numbers across towns: {e}"));
+            }
+            continue;
+        }
+        let mine: Vec<&ids::Twice> = twice.iter().filter(|t| t.here.town == i).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let mut others: Vec<&str> = mine
+            .iter()
+            .filter_map(|t| names.get(t.there.town).map(String::as_str))
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        let n = mine.len();
+        let detail = format!(
+            "{n} {} also in the register of {}: see {file}",
+            if n == 1 {
+                "ID number is"
+            } else {
+                "ID numbers are"
+            },
+            others.join(", ")
+        );
+        // A town that failed on its own says both; any other stops here,
+        // before `screen`, as for its own errors.
+        if p.outcome.status == "failed" {
+            p.outcome.exit = p.outcome.exit.max(1);
+            p.outcome.detail = format!("{}; {detail}", p.outcome.detail);
+        } else {
+            p.fail(1, detail);
+        }
+    }
+
+    pool.install(|| {
+        runs.par_iter_mut().for_each(|(town, p)| {
+            run_steps(town, p, None);
+            if let Some(b) = &bar {
+                b.set_message(
+                    town.dir
+                        .file_name()
+                        .map(|n| n.to_string_lossy().to_string())
+                        .unwrap_or_default(),
+                );
+                b.inc(1);
+            }
+        })
     });
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    Ok(outcomes)
+    Ok(CountyRun {
+        outcomes: runs.into_iter().map(|(_, p)| p.outcome).collect(),
+        findings,
+    })
 }
 
 fn town_row(o: &Outcome) -> TownRow {
@@ -108,7 +185,14 @@ fn town_row(o: &Outcome) -> TownRow {
             .as_ref()
             .map(|r| r.villages.iter().map(|v| v.population).sum())
             .unwrap_or(0),
-        applicants: primary.len(),
+        // A town that failed may have stopped before `screen` wrote its
+        // list anew: its register says who applies.
+        applicants: match town.out().join("register.csv") {
+            r if r.is_file() && (o.status == "failed" || primary.is_empty()) => {
+                register_households(&r)
+            }
+            _ => primary.len(),
+        },
         admitted: primary
             .iter()
             .filter(|r| r.decision == Decision::Admitted)
@@ -118,6 +202,26 @@ fn town_row(o: &Outcome) -> TownRow {
         status: o.status.to_string(),
         detail: o.detail.clone(),
     }
+}
+
+/// The households of a register (its distinct village and household
+/// number), for a town that has no primary list yet; 0 without one.
+fn register_households(path: &Path) -> usize {
+    let Ok(mut rdr) = RegisterReader::open(path) else {
+        return 0;
+    };
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    while let Ok(Some(rows)) = rdr.next_file() {
+        for r in rows {
+            let village = if r.village_code.is_empty() {
+                r.get(Col::Village)
+            } else {
+                &r.village_code
+            };
+            seen.insert((village.to_string(), r.get(Col::HouseholdId).to_string()));
+        }
+    }
+    seen.len()
 }
 
 /// `county-summary.csv` and `county-summary.xlsx` beside the towns.
