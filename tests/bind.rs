@@ -258,8 +258,10 @@ fn two_binds_give_identical_files() {
 fn bind_needs_the_final_list() {
     let t = screened();
     let r = t.ok(&["bind"], 1);
+    // The first list missing is named: the appraisal has not run yet.
     assert!(
-        r.stderr.contains("fupin review --stage county"),
+        r.stderr
+            .contains("out/appraised.csv does not exist yet: run `fupin appraise` first"),
         "{}",
         r.stderr
     );
