@@ -43,7 +43,7 @@ fn build(fields: Vec<Fields>) -> Vec<Candidate> {
             Candidate {
                 pool,
                 near_band,
-                net_income: Fen(net),
+                net_income: Fen(net).into(),
                 size,
                 deprivations,
                 village_order: i % 3,

@@ -11,9 +11,10 @@ use super::codes::{self, Code};
 use super::columns::{Col, Level, COLUMNS, N_COLS};
 use super::finding::Finding;
 use super::idnum::{self, Sex};
-use super::money::{parse_money, Fen};
+use super::money::{parse_exact, Exact, Fen};
 use super::register::{Cell, Deprivations, Household, PersonRow};
 use super::roster::Roster;
+use super::text::normal;
 
 pub use super::campaign_checks::CampaignChecks;
 
@@ -67,7 +68,7 @@ impl<'a> Checker<'a> {
                 .villages
                 .iter()
                 .enumerate()
-                .flat_map(|(i, v)| [(v.name.clone(), i), (v.code.clone(), i)])
+                .flat_map(|(i, v)| [(normal(&v.name).into(), i), (normal(&v.code).into(), i)])
                 .collect(),
             lists: {
                 let mut lists = [None; N_COLS];
@@ -85,7 +86,7 @@ impl<'a> Checker<'a> {
     pub fn household(&self, rows: &mut [PersonRow]) -> (Household, Vec<Finding>) {
         let mut f: Vec<Finding> = Vec::new();
         let mut hh = Household {
-            household_id: rows[0].get(Col::HouseholdId).into(),
+            household_id: normal(rows[0].get(Col::HouseholdId)).as_ref().into(),
             size: rows.len() as u32,
             ..Default::default()
         };
@@ -211,13 +212,13 @@ impl<'a> Checker<'a> {
     fn resolve_village(&self, rows: &mut [PersonRow], hh: &mut Household, f: &mut Vec<Finding>) {
         let cell: Cell = rows[0].get(Col::Village).into();
         let key = if rows[0].village_code.is_empty() {
-            cell.trim()
+            normal(&cell)
         } else {
-            rows[0].village_code.as_str()
+            normal(rows[0].village_code.as_str())
         };
         let found = self
             .villages
-            .get(key)
+            .get(key.as_ref())
             .map(|&i| (i, &self.roster.villages[i]));
         match found {
             Some((i, v)) => {
@@ -294,6 +295,7 @@ impl<'a> Checker<'a> {
                     idnum::IdError::BirthDate => "id_birth_date",
                     idnum::IdError::CheckDigit { .. } => "id_check_digit",
                     idnum::IdError::Placeholder => "id_placeholder",
+                    idnum::IdError::StoredAsNumber => "id_stored_as_number",
                 };
                 f.push(loc(Finding::error(
                     kind,
@@ -366,12 +368,14 @@ impl<'a> Checker<'a> {
                 )),
             }
         }
-        let read = |col: Col, f: &mut Vec<Finding>| -> Option<Fen> {
+        // Exact, not rounded to the fen: a per-capita income of 3321.995 is
+        // below 3,322 (DESIGN 7).
+        let read = |col: Col, f: &mut Vec<Finding>| -> Option<Exact> {
             let v = at(col).get(col);
             if v.is_empty() {
                 return None;
             }
-            match parse_money(v) {
+            match parse_exact(v) {
                 Ok(m) => Some(m),
                 Err(_) => {
                     f.push(loc(Finding::error("income_not_number", format!(
@@ -397,12 +401,12 @@ impl<'a> Checker<'a> {
         }
         let basis = match (net, pc) {
             (Some(n), Some(p)) => {
-                // In i128: per-capita × size may lie beyond i64.
-                let diff = (n.0 as i128 - p.0 as i128 * hh.size as i128).abs();
-                if diff > 100 * hh.size as i128 {
+                let product = p.times(hh.size);
+                let diff = n.units().saturating_sub(product.units()).saturating_abs();
+                if diff > Exact::from(Fen::from_yuan(1)).times(hh.size).units() {
                     f.push(loc(Finding::error("income_disagree", format!(
                         "net income {} and per-capita income {} × {} persons = {} differ by more than 1 yuan per person",
-                        n.grouped(), p.grouped(), hh.size, p.times(hh.size).grouped())), Col::PerCapitaIncome));
+                        n.fen().grouped(), p.fen().grouped(), hh.size, product.fen().grouped())), Col::PerCapitaIncome));
                 }
                 Some(n)
             }
@@ -411,11 +415,11 @@ impl<'a> Checker<'a> {
             _ => None,
         };
         if let Some(b) = basis {
-            if b.0 < 0 {
+            if b.is_negative() {
                 f.push(loc(
                     Finding::warning(
                         "income_negative",
-                        format!("net income is negative ({})", b.grouped()),
+                        format!("net income is negative ({})", b.fen().grouped()),
                     ),
                     Col::NetIncome,
                 ));
@@ -527,8 +531,8 @@ fn canonical(col: Col, v: &str) -> String {
         }
     }
     if matches!(col, Col::NetIncome | Col::PerCapitaIncome) {
-        if let Ok(m) = parse_money(v) {
-            return m.0.to_string();
+        if let Ok(m) = parse_exact(v) {
+            return m.units().to_string();
         }
     }
     v.to_string()

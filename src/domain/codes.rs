@@ -224,10 +224,10 @@ impl Lookup {
 }
 
 /// [`lookup`] of a value not written exactly as a label, a code or an
-/// alias: folded, trimmed and lower-cased first.
+/// alias: normalised (NFKC, trimmed) and lower-cased first.
 fn slow(list: &'static [Code], value: &str) -> Option<&'static Code> {
-    let folded = super::text::fold_width(value);
-    let v = folded.trim();
+    let folded = super::text::normal(value);
+    let v = folded.as_ref();
     let lower = v.to_ascii_lowercase();
     list.iter()
         .find(|c| c.zh == v || c.en == lower || c.aliases.iter().any(|a| *a == v || *a == lower))
@@ -305,8 +305,7 @@ fn exact(list: &'static [Code]) -> Option<&'static Exact> {
             }
             for c in list.iter() {
                 for v in std::iter::once(&c.en).chain(c.aliases) {
-                    let folded = super::text::fold_width(v);
-                    if folded.trim().to_ascii_lowercase() == *v {
+                    if super::text::normal(v).to_ascii_lowercase() == *v {
                         m.claim(v, c);
                     }
                 }

@@ -130,6 +130,7 @@ pub fn kind_label(kind: &str) -> &'static str {
         "id_birth_date" => "身份证号出生日期无效",
         "id_check_digit" => "身份证号校验位错误",
         "id_placeholder" => "身份证号为占位号码",
+        "id_stored_as_number" => "身份证号存成了数字",
         "id_converted" => "15位身份证号已升位",
         "id_duplicate" => "身份证号重复",
         "sex_mismatch" => "性别与身份证号不符",

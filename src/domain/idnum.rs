@@ -20,6 +20,10 @@ pub enum IdError {
     CheckDigit { expected: char },
     /// A stand-in such as `999999…` or all one digit.
     Placeholder,
+    /// A number in scientific notation (`3.70124E+17`): the cell was a
+    /// number, which keeps 15 digits, so the last digits are lost and no
+    /// check character can be told (DESIGN 7).
+    StoredAsNumber,
 }
 
 impl IdError {
@@ -33,6 +37,9 @@ impl IdError {
                 format!("ID number check character is wrong (GB 11643 gives {expected})")
             }
             IdError::Placeholder => "ID number is a placeholder, not a real number".into(),
+            IdError::StoredAsNumber => {
+                "ID number was stored as a number, which keeps only 15 digits: its last digits are lost; format the column 身份证号 as text and type the number again".into()
+            }
         }
     }
 }
@@ -73,6 +80,9 @@ pub fn parse(cell: &str, today: NaiveDate) -> Result<Parsed, IdError> {
             .collect(),
     };
     let b = s.as_bytes();
+    if scientific(b) {
+        return Err(IdError::StoredAsNumber);
+    }
     let (full, converted) = match b.len() {
         18 if plain(b) && (b[17].is_ascii_digit() || b[17] == b'X') => (s.clone(), false),
         15 if b.iter().all(u8::is_ascii_digit) => {
@@ -98,6 +108,27 @@ pub fn parse(cell: &str, today: NaiveDate) -> Result<Parsed, IdError> {
         id: IdNumber(full),
         converted_from_15: converted,
     })
+}
+
+/// Whether a cell is a number in scientific notation, as a spreadsheet
+/// shows (and exports to CSV) a number of more than 15 digits:
+/// `3.70124E+17`, `3.701241965050501E+17`, `3E17`.
+fn scientific(b: &[u8]) -> bool {
+    let Some(e) = b.iter().position(|&c| c == b'E') else {
+        return false;
+    };
+    let (mantissa, exponent) = (&b[..e], &b[e + 1..]);
+    let mantissa = mantissa.strip_prefix(b"+").unwrap_or(mantissa);
+    let (int, frac) = match mantissa.iter().position(|&c| c == b'.') {
+        Some(p) => (&mantissa[..p], Some(&mantissa[p + 1..])),
+        None => (mantissa, None),
+    };
+    let digits = |d: &[u8]| !d.is_empty() && d.iter().all(u8::is_ascii_digit);
+    let exponent = exponent
+        .strip_prefix(b"+")
+        .or_else(|| exponent.strip_prefix(b"-"))
+        .unwrap_or(exponent);
+    digits(int) && frac.is_none_or(digits) && digits(exponent)
 }
 
 /// The date of birth that digits 7 to 14 (YYYYMMDD) give, when it is a
@@ -264,6 +295,7 @@ mod tests {
             Err(IdError::Placeholder)
         );
         assert_eq!(parse("12345", today()), Err(IdError::Shape));
+        assert_eq!(parse("370124E5", today()), Err(IdError::StoredAsNumber));
         assert_eq!(parse("11010519491231002Y", today()), Err(IdError::Shape));
     }
 

@@ -13,11 +13,20 @@ pub struct HouseholdKey {
 }
 
 impl HouseholdKey {
+    /// The key of a household, both parts normalised as every sheet's are
+    /// matched (NFKC, trimmed: `１` is `1`, DESIGN 7).
     pub fn new(village_code: impl Into<String>, household_id: impl Into<String>) -> HouseholdKey {
         HouseholdKey {
-            village_code: village_code.into(),
-            household_id: household_id.into(),
+            village_code: normalised(village_code.into()),
+            household_id: normalised(household_id.into()),
         }
+    }
+}
+
+fn normalised(s: String) -> String {
+    match super::text::normal(&s) {
+        std::borrow::Cow::Borrowed(b) if b.len() == s.len() => s,
+        n => n.into_owned(),
     }
 }
 
@@ -45,6 +54,10 @@ mod tests {
         keys.sort();
         assert_eq!(keys[0], HouseholdKey::new("101", "10"));
         assert_eq!(keys[2], HouseholdKey::new("102", "1"));
+        assert_eq!(
+            HouseholdKey::new("101", "１"),
+            HouseholdKey::new("101", " 1")
+        );
         assert_eq!(
             HouseholdKey::new("101", "7").to_string(),
             "household 7 of village 101"

@@ -1,6 +1,8 @@
 //! Exact money. Amounts are held in fen (0.01 yuan) as `i64`; comparisons
 //! that involve a household's size are done by cross-multiplying in `i128`,
-//! never with binary floating point (DESIGN 2.9).
+//! never with binary floating point (DESIGN 2.9). An income written finer
+//! than the fen (a per-capita income of 3321.995) is held as an [`Exact`]
+//! amount, and rounded to the fen only when it is shown (DESIGN 7).
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -71,6 +73,65 @@ impl fmt::Display for Fen {
     }
 }
 
+/// Units of [`Exact`] in a fen: 10^10, so that an income cell's finest
+/// decimal (the 12th of a yuan) is a whole unit.
+const PER_FEN: i128 = 10_000_000_000;
+
+/// An exact amount of money, finer than the fen: in units of 10^-10 fen
+/// (10^-12 yuan, the finest an income cell may be written in). Where only
+/// 人均纯收入 is given the per-capita income is that value exactly, and the
+/// household's net income, per-capita × size, need not be a whole number
+/// of fen (3321.995 × 3 = 9965.985): neither is rounded before the
+/// comparison with the standard, only when shown (DESIGN 7, 2.9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Exact(i128);
+
+impl From<Fen> for Exact {
+    fn from(f: Fen) -> Exact {
+        Exact(i128::from(f.0) * PER_FEN)
+    }
+}
+
+impl Exact {
+    /// The amount rounded half-up (away from zero) to the fen, as it is
+    /// shown; never for comparison.
+    pub fn fen(self) -> Fen {
+        Fen(div_round_half_up(self.0, PER_FEN).clamp(i64::MIN.into(), i64::MAX.into()) as i64)
+    }
+
+    /// The amount per person rounded half-up to the fen, as it is shown.
+    pub fn per_person(self, persons: u32) -> Fen {
+        let d = PER_FEN * i128::from(persons.max(1));
+        Fen(div_round_half_up(self.0, d).clamp(i64::MIN.into(), i64::MAX.into()) as i64)
+    }
+
+    /// The amount times a number of persons.
+    pub fn times(self, persons: u32) -> Exact {
+        Exact(self.0.saturating_mul(i128::from(persons)))
+    }
+
+    /// The amount in units of 10^-10 fen.
+    pub fn units(self) -> i128 {
+        self.0
+    }
+
+    /// Whether the amount is below zero.
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+}
+
+/// Compare per-capita incomes `a / a_size` and `b / b_size` exactly, for
+/// any amounts (a size of 0 counts as 1).
+pub fn cmp_per_capita_exact(a: Exact, a_size: u32, b: Exact, b_size: u32) -> Ordering {
+    let (ad, bd) = (i128::from(a_size.max(1)), i128::from(b_size.max(1)));
+    // Whole parts first, then the remainders (each below its divisor, so
+    // that their cross products cannot overflow).
+    let (aq, ar) = (a.0.div_euclid(ad), a.0.rem_euclid(ad));
+    let (bq, br) = (b.0.div_euclid(bd), b.0.rem_euclid(bd));
+    aq.cmp(&bq).then_with(|| (ar * bd).cmp(&(br * ad)))
+}
+
 /// `n / d` rounded half away from zero; `d > 0`.
 pub fn div_round_half_up(n: i128, d: i128) -> i128 {
     if n >= 0 {
@@ -95,6 +156,12 @@ pub struct MoneyError;
 /// digits `３２００`, an optional sign. More than two decimals are rounded
 /// half-up to the fen. Anything else is an error.
 pub fn parse_money(text: &str) -> Result<Fen, MoneyError> {
+    parse_exact(text).map(Exact::fen)
+}
+
+/// Parse an income cell as [`parse_money`] does, keeping every decimal
+/// written (up to 12): `3321.995` is 3321.995 yuan exactly.
+pub fn parse_exact(text: &str) -> Result<Exact, MoneyError> {
     let mut s = String::with_capacity(text.len());
     for c in text.trim().chars() {
         let c = match c {
@@ -133,7 +200,7 @@ pub fn parse_money(text: &str) -> Result<Fen, MoneyError> {
             return Err(MoneyError);
         }
     }
-    let mut fen = value * 100;
+    let mut units = value * 100 * PER_FEN;
     if let Some(f) = frac {
         if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) || f.len() > 12 {
             return Err(MoneyError);
@@ -142,10 +209,10 @@ pub fn parse_money(text: &str) -> Result<Fen, MoneyError> {
         for b in f.bytes() {
             num = num * 10 + (b - b'0') as i128;
         }
-        let den = 10i128.pow(f.len() as u32);
-        fen += div_round_half_up(num * 100, den);
+        // 12 decimals at most: the units of a yuan are a multiple of 10^12.
+        units += num * 100 * PER_FEN / 10i128.pow(f.len() as u32);
     }
-    Ok(Fen(if neg { -(fen as i64) } else { fen as i64 }))
+    Ok(Exact(if neg { -units } else { units }))
 }
 
 /// Accept `3200` or correctly grouped `3,200` / `1,234,567`; return digits.
@@ -218,6 +285,44 @@ mod tests {
             Ordering::Less
         );
         assert_eq!(cmp_per_capita(Fen(300), 3, Fen(100), 1), Ordering::Equal);
+    }
+
+    #[test]
+    fn a_per_capita_income_is_that_value_exactly() {
+        let p = parse_exact("3321.995").unwrap(); // ok: test code, not built into fupin
+        assert!(p < Exact::from(Fen(332_200)));
+        assert!(p > Exact::from(Fen(332_199)));
+        assert_eq!(p.fen(), Fen(332_200));
+        // Times 2: 6643.99 exactly; times 3: 9965.985, shown 9965.99.
+        assert_eq!(p.times(2), Exact::from(Fen(664_399)));
+        assert_eq!(p.times(3).fen(), Fen(996_599));
+        assert_eq!(p.times(3).per_person(3), Fen(332_200));
+        assert_eq!(parse_exact("-0.005").map(Exact::fen), Ok(Fen(-1)));
+        assert_eq!(
+            parse_exact("0.000000000001").map(Exact::units),
+            Ok(1),
+            "the 12th decimal of a yuan is one unit"
+        );
+        assert_eq!(parse_exact("3.2.1"), Err(MoneyError));
+    }
+
+    #[test]
+    fn exact_per_capita_comparison() {
+        let p = parse_exact("3321.995").unwrap(); // ok: test code, not built into fupin
+        assert_eq!(
+            cmp_per_capita_exact(p.times(3), 3, Fen(332_200).into(), 1),
+            Ordering::Less
+        );
+        assert_eq!(cmp_per_capita_exact(p.times(3), 3, p, 1), Ordering::Equal);
+        assert_eq!(
+            cmp_per_capita_exact(Fen(-1).into(), 3, Fen(0).into(), 1),
+            Ordering::Less
+        );
+        let huge = Exact::from(Fen(i64::MAX)).times(u32::MAX);
+        assert_eq!(
+            cmp_per_capita_exact(huge, u32::MAX, huge, u32::MAX - 1),
+            Ordering::Less
+        );
     }
 
     #[test]

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use super::columns::{Col, N_COLS};
 use super::finding::Source;
-use super::money::Fen;
+use super::money::Exact;
 use super::rules::natural_cmp;
+use super::text::normal;
 
 /// The text of a cell: kept inline, without an allocation, up to 24 bytes
 /// (every code, name, ID number and amount of a sheet), on the heap beyond.
@@ -157,8 +158,10 @@ pub struct Household {
     pub head: usize,
     /// Persons listed.
     pub size: u32,
-    /// Annual net income (the basis), when it could be read.
-    pub net_income: Option<Fen>,
+    /// Annual net income (the basis), when it could be read: exact, for a
+    /// per-capita income of 3321.995 times the size is not whole fen. It is
+    /// rounded to the fen only when shown ([`Exact::fen`]).
+    pub net_income: Option<Exact>,
     pub deprivations: Deprivations,
     /// Exclusion flags answered yes, by their configured names.
     pub flags: Vec<String>,
@@ -201,9 +204,13 @@ fn written_alike(a: &PersonRow, b: &PersonRow) -> bool {
         && a.village_code == b.village_code
 }
 
-/// What rows are grouped into households by: village and household number.
+/// What rows are grouped into households by: village and household number,
+/// normalised (`１` and `1` are one household, DESIGN 7).
 fn household_key(row: &PersonRow) -> (Cell, Cell) {
-    (village_key(row), Cell::from(row.get(Col::HouseholdId)))
+    (
+        village_key(row),
+        Cell::from(normal(row.get(Col::HouseholdId))),
+    )
 }
 
 /// Households formed as rows are read, as [`group_households`] forms them
@@ -273,7 +280,7 @@ impl Streak {
 
 fn village_key(row: &PersonRow) -> Cell {
     if row.village_code.is_empty() {
-        compact_str::format_compact!("?{}", row.get(Col::Village))
+        compact_str::format_compact!("?{}", normal(row.get(Col::Village)))
     } else {
         row.village_code.clone()
     }
@@ -288,6 +295,40 @@ pub fn household_cmp(a: (&str, &str), b: (&str, &str)) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `１` and `1` are one household (DESIGN 7), grouped or streamed.
+    #[test]
+    fn full_width_household_numbers_are_one_household() {
+        let file: Arc<str> = "甲村.csv".into();
+        let row = |n: u64, village: &str, hh: &str| {
+            let mut p = PersonRow::new(Source {
+                file: file.clone(),
+                sheet: "".into(),
+                row: n,
+            });
+            p.set(Col::Village, village);
+            p.set(Col::HouseholdId, hh);
+            p
+        };
+        let rows = vec![
+            row(2, "甲村", "1"),
+            row(3, "甲村", "２"),
+            row(4, "甲村", "１"),
+            row(5, "甲村 ", " 2"),
+        ];
+        let groups = group_households(rows.clone());
+        let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [2, 2]);
+        let mut streak = Streak::default();
+        let mut seen = Vec::new();
+        let mut ready = |rows: &mut [PersonRow]| seen.push(rows.len());
+        assert_eq!(streak.push(rows[0].clone(), &mut ready), Ok(()));
+        assert_eq!(streak.push(rows[2].clone(), &mut ready), Ok(()));
+        assert_eq!(streak.push(rows[1].clone(), &mut ready), Ok(()));
+        assert_eq!(streak.push(rows[3].clone(), &mut ready), Ok(()));
+        streak.finish(&mut ready);
+        assert_eq!(seen, [2, 2]);
+    }
 
     /// A row filled again holds nothing of what it held before.
     #[test]

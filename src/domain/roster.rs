@@ -1,6 +1,7 @@
 //! The village roster (`villages.csv`, DESIGN 3).
 
 use super::codes;
+use super::text::normal;
 
 /// One village of the roster.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -141,13 +142,21 @@ impl Roster {
         }
     }
 
-    /// The village a cell names, by code or by name.
+    /// The village a cell names, by code or by name, both normalised
+    /// (NFKC, trimmed: `３７０３２３１０１` is `370323101`, DESIGN 7).
     pub fn find(&self, cell: &str) -> Option<(usize, &Village)> {
-        let c = cell.trim();
+        let c = normal(cell);
+        let c = c.as_ref();
         self.villages
             .iter()
             .enumerate()
             .find(|(_, v)| v.code == c || v.name == c)
+            .or_else(|| {
+                self.villages
+                    .iter()
+                    .enumerate()
+                    .find(|(_, v)| normal(&v.code) == c || normal(&v.name) == c)
+            })
     }
 }
 
@@ -180,6 +189,8 @@ mod tests {
         assert!(r.villages[1].key);
         assert_eq!(r.find("甲村").unwrap().0, 0); // ok: test code, not built into fupin
         assert_eq!(r.find("2").unwrap().1.name, "乙村"); // ok: test code, not built into fupin
+        assert_eq!(r.find("２").unwrap().1.name, "乙村"); // ok: test code, not built into fupin
+        assert_eq!(r.find(" 甲村　").unwrap().0, 0); // ok: test code, not built into fupin
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::campaign::{Campaign, Scope};
-use super::money::Fen;
+use super::money::{Exact, Fen};
 use super::reason::Reason;
 use super::register::Household;
 use super::roster::Roster;
@@ -60,8 +60,11 @@ impl Decision {
 #[derive(Clone, Debug)]
 pub struct Line {
     pub household: Household,
-    /// The income the decision rests on (verified when the survey gave one).
+    /// The income the decision rests on (verified when the survey gave
+    /// one), as shown: rounded half-up to the fen.
     pub net_income: Option<Fen>,
+    /// That income exactly, as the decision compared it.
+    pub income: Option<Exact>,
     pub verified: bool,
     pub rank: Option<u32>,
     /// Why the household has its decision.
@@ -72,8 +75,9 @@ pub struct Line {
 }
 
 impl Line {
+    /// The per-capita income as shown, rounded from the exact income.
     pub fn per_capita(&self) -> Option<Fen> {
-        self.net_income.map(|n| n.per_person(self.household.size))
+        self.income.map(|n| n.per_person(self.household.size))
     }
 
     pub fn decision(&self) -> Decision {
@@ -120,7 +124,7 @@ pub fn screen(
         let quota = pools.get(pool).map(|p| p.quota).unwrap_or(0);
         let s = survey.get(&hh.village_code, &hh.household_id);
         let verified = s.and_then(|s| s.verified_net_income);
-        let net = verified.or(hh.net_income);
+        let net = verified.map(Exact::from).or(hh.net_income);
         let reason = match sift(campaign, standard, &hh, net, invalid.get(&i), s) {
             Sifted::Decided(reason) => reason,
             Sifted::Ranked { near_standard } => {
@@ -145,7 +149,8 @@ pub fn screen(
             }
         };
         lines.push(Line {
-            net_income: net,
+            net_income: net.map(Exact::fen),
+            income: net,
             verified: verified.is_some(),
             rank: None,
             reason,
@@ -196,7 +201,7 @@ fn sift(
     campaign: &Campaign,
     standard: i64,
     hh: &Household,
-    net: Option<Fen>,
+    net: Option<Exact>,
     invalid: Option<&String>,
     survey: Option<&SurveyResult>,
 ) -> Sifted {

@@ -425,8 +425,20 @@ fn range_to_sheet(name: String, range: &calamine::Range<Data>) -> Result<Sheet, 
     Ok(Sheet { name, rows })
 }
 
+/// A number cell as text. A spreadsheet keeps 15 significant digits of a
+/// number: one of 16 digits or more (an ID number typed as a number) lost
+/// its last digits when it was typed, whatever it shows now. It is written
+/// as Excel shows it, in scientific notation (`3.701241965050501E+17`), so
+/// that the ID number check, reading it in the register, knows it was a
+/// number ([`crate::domain::idnum::IdError::StoredAsNumber`]).
 fn number_text(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e17 {
+    if f.is_finite() && f.abs() >= 1e15 {
+        let s = format!("{f:E}");
+        match s.split_once('E') {
+            Some((m, e)) if !e.starts_with('-') => format!("{m}E+{e}"),
+            _ => s,
+        }
+    } else if f.fract() == 0.0 {
         format!("{}", f as i64)
     } else {
         format!("{f}")

@@ -62,7 +62,7 @@ fn a_clean_household() {
     let (hh, k) = kinds(&mut rows);
     assert!(k.is_empty(), "{k:?}");
     assert_eq!(hh.size, 2);
-    assert_eq!(hh.net_income, Some(Fen(600000)));
+    assert_eq!(hh.net_income, Some(Fen(600000).into()));
     assert_eq!(hh.head_name, "张三");
     assert_eq!(hh.deprivations.count(), 1);
     assert_eq!(hh.village_code, "1");
@@ -160,4 +160,77 @@ fn household_cells_disagree_and_codes() {
     ];
     let (_, k) = kinds(&mut rows);
     assert!(k.is_empty(), "{k:?}");
+}
+
+#[test]
+fn a_per_capita_income_alone_is_the_basis_exactly() {
+    let mut rows = vec![
+        person(
+            2,
+            "张三",
+            "户主",
+            &id("1980-01-01", 11),
+            &[(Col::PerCapitaIncome, "3321.995")],
+        ),
+        person(3, "李四", "配偶", MOTHER, &[]),
+    ];
+    let (hh, k) = kinds(&mut rows);
+    assert!(k.is_empty(), "{k:?}");
+    let net = hh.net_income.unwrap(); // ok: test code, not built into fupin
+    assert_eq!(net, Exact::from(Fen(664_399)));
+    assert!(net < Exact::from(Fen(664_400)));
+    // Both given: 3321.995 × 2 = 6643.99 agrees with 6643.99 exactly.
+    let mut rows = vec![
+        person(
+            2,
+            "张三",
+            "户主",
+            &id("1980-01-01", 11),
+            &[
+                (Col::NetIncome, "6643.99"),
+                (Col::PerCapitaIncome, "3321.995"),
+            ],
+        ),
+        person(3, "李四", "配偶", MOTHER, &[]),
+    ];
+    let (hh, k) = kinds(&mut rows);
+    assert!(k.is_empty(), "{k:?}");
+    assert_eq!(hh.net_income, Some(Fen(664_399).into()));
+}
+
+#[test]
+fn an_id_number_in_scientific_notation_is_stored_as_a_number() {
+    let mut rows = vec![
+        person(
+            2,
+            "张三",
+            "户主",
+            &id("1980-01-01", 11),
+            &[(Col::NetIncome, "6000")],
+        ),
+        person(3, "李四", "配偶", "3.70983E+17", &[]),
+    ];
+    let (_, k) = kinds(&mut rows);
+    assert_eq!(k, ["id_stored_as_number"]);
+}
+
+#[test]
+fn full_width_household_numbers_and_villages_are_matched_normalised() {
+    let mut rows = vec![
+        person(
+            2,
+            "张三",
+            "户主",
+            &id("1980-01-01", 11),
+            &[(Col::NetIncome, "6000")],
+        ),
+        person(3, "李四", "配偶", MOTHER, &[]),
+    ];
+    rows[0].set(Col::HouseholdId, "７");
+    rows[1].set(Col::Village, "１");
+    rows[0].set(Col::Village, " 甲村 ");
+    let (hh, k) = kinds(&mut rows);
+    assert!(k.is_empty(), "{k:?}");
+    assert_eq!(hh.household_id, "7");
+    assert_eq!(hh.village_code, "1");
 }

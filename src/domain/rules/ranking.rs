@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use super::natural::natural_cmp;
 use crate::domain::campaign::Policy;
-use crate::domain::money::{cmp_per_capita, Fen};
+use crate::domain::money::{cmp_per_capita_exact, Exact};
 use crate::domain::reason::OverQuota;
 
 /// A household that has a rank (is eligible) within a pool.
@@ -16,8 +16,9 @@ pub struct Candidate {
     pub pool: usize,
     /// Inside the near-standard band: ranks after every household below the standard.
     pub near_band: bool,
-    /// Annual net income of the household.
-    pub net_income: Fen,
+    /// Annual net income of the household, exactly (a per-capita income
+    /// of 3321.995 times the size is not rounded to the fen).
+    pub net_income: Exact,
     /// Persons listed (>= 1).
     pub size: u32,
     pub deprivations: u8,
@@ -47,7 +48,7 @@ pub fn rank_cmp(a: &Candidate, b: &Candidate) -> Ordering {
     a.pool
         .cmp(&b.pool)
         .then(a.near_band.cmp(&b.near_band))
-        .then_with(|| cmp_per_capita(a.net_income, a.size, b.net_income, b.size))
+        .then_with(|| cmp_per_capita_exact(a.net_income, a.size, b.net_income, b.size))
         .then(b.deprivations.cmp(&a.deprivations))
         .then(b.size.cmp(&a.size))
         .then_with(|| natural_cmp(&a.household_id, &b.household_id))
@@ -59,7 +60,7 @@ pub fn rank_cmp(a: &Candidate, b: &Candidate) -> Ordering {
 /// village order are read from the candidate itself.
 #[derive(Clone, Copy)]
 struct Key {
-    net: i64,
+    net: Exact,
     index: usize,
     size: u32,
     deprivations: u8,
@@ -69,7 +70,7 @@ struct Key {
 impl Key {
     fn new(index: usize, c: &Candidate) -> Key {
         Key {
-            net: c.net_income.0,
+            net: c.net_income,
             index,
             size: c.size,
             deprivations: c.deprivations,
@@ -81,7 +82,7 @@ impl Key {
     fn cmp(&self, o: &Key, cands: &[Candidate]) -> Ordering {
         self.near_band
             .cmp(&o.near_band)
-            .then_with(|| cmp_per_capita(Fen(self.net), self.size, Fen(o.net), o.size))
+            .then_with(|| cmp_per_capita_exact(self.net, self.size, o.net, o.size))
             .then(o.deprivations.cmp(&self.deprivations))
             .then(o.size.cmp(&self.size))
             .then_with(|| match (cands.get(self.index), cands.get(o.index)) {
@@ -168,7 +169,7 @@ fn keys_by_pool(cands: &[Candidate], n_quotas: usize) -> (Vec<Key>, Vec<(usize, 
         })
         .collect();
     let empty = Key {
-        net: 0,
+        net: Exact::default(),
         index: 0,
         size: 0,
         deprivations: 0,
@@ -247,12 +248,13 @@ impl Walk {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::money::Fen;
 
     fn cand(id: &str, net_yuan: i64, size: u32) -> Candidate {
         Candidate {
             pool: 0,
             near_band: false,
-            net_income: Fen::from_yuan(net_yuan),
+            net_income: Fen::from_yuan(net_yuan).into(),
             size,
             deprivations: 0,
             village_order: 0,
@@ -280,11 +282,11 @@ mod tests {
     fn income_ascending_compared_exactly() {
         // 6,643.99 / 2 = 3,321.995 per person against 3,321.99 and 3,322.00.
         let mut a = cand("a", 0, 2);
-        a.net_income = Fen(664_399);
+        a.net_income = Fen(664_399).into();
         let mut b = cand("b", 0, 1);
-        b.net_income = Fen(332_199);
+        b.net_income = Fen(332_199).into();
         let mut c = cand("c", 0, 1);
-        c.net_income = Fen(332_200);
+        c.net_income = Fen(332_200).into();
         assert_eq!(order(&[c, a, b]), ["b", "a", "c"]);
         // 1,000 / 3 persons < 334 / 1 person, though both show 333.33 / 334.
         assert_eq!(order(&[cand("x", 334, 1), cand("y", 1000, 3)]), ["y", "x"]);

@@ -1,7 +1,7 @@
 //! The income standard and the near-standard band (DESIGN 2.1, 2.2, 2.9).
 
 use crate::domain::campaign::PPM;
-use crate::domain::money::Fen;
+use crate::domain::money::{Exact, Fen};
 
 /// Where a household's income puts it (DESIGN 2.1, 2.2, 2.9), exact arithmetic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -35,13 +35,24 @@ impl IncomeClass {
 /// arithmetic: at 3,322 yuan and band 0.1 the band ends at exactly 3,654.20
 /// per person, which is outside it.
 ///
+/// `net` is exact ([`Exact`], or whole fen): a net income that is a
+/// per-capita income of 3321.995 times 2 persons is below 3,322 × 2, though
+/// its per-capita income shows as 3322.00.
+///
 /// A household of 0 persons cannot occur (every household has a head); it is
 /// treated as 1 person, as `cmp_per_capita` does.
-pub fn income_class(net: Fen, persons: u32, standard_yuan: i64, band_ppm: i64) -> IncomeClass {
+pub fn income_class(
+    net: impl Into<Exact>,
+    persons: u32,
+    standard_yuan: i64,
+    band_ppm: i64,
+) -> IncomeClass {
     let persons = i128::from(persons.max(1));
-    let net = i128::from(net.0);
-    // standard × persons in fen; saturating so absurd inputs cannot wrap.
-    let line = i128::from(standard_yuan)
+    let net = net.into().units();
+    // standard × persons in the units of `Exact`; saturating so absurd
+    // inputs cannot wrap.
+    let line = Exact::from(Fen(standard_yuan))
+        .units()
         .saturating_mul(100)
         .saturating_mul(persons);
     if net < line {
@@ -93,6 +104,21 @@ mod tests {
         // 9,965.99 / 3 = 3,321.996...
         assert_eq!(income_class(Fen(996_599), 3, 3322, 0), Below);
         assert_eq!(income_class(Fen(996_600), 3, 3322, 0), Above);
+    }
+
+    #[test]
+    fn a_per_capita_income_finer_than_the_fen_is_compared_exactly() {
+        use crate::domain::money::parse_exact;
+        let p = parse_exact("3321.995").unwrap(); // ok: test code, not built into fupin
+        assert_eq!(income_class(p.times(2), 2, 3322, 0), Below);
+        assert_eq!(income_class(p.times(3), 3, 3322, 0), Below);
+        let at = parse_exact("3322.000").unwrap(); // ok: test code, not built into fupin
+        assert_eq!(income_class(at.times(3), 3, 3322, 0), Above);
+        // 3,654.199 per person is inside the band, 3,654.20 is not.
+        let near = parse_exact("3654.199").unwrap(); // ok: test code, not built into fupin
+        assert_eq!(income_class(near.times(3), 3, 3322, BAND_10), NearBand);
+        let edge = parse_exact("3654.2").unwrap(); // ok: test code, not built into fupin
+        assert_eq!(income_class(edge.times(3), 3, 3322, BAND_10), Above);
     }
 
     #[test]

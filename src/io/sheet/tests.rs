@@ -143,3 +143,21 @@ fn clean_trims_as_str_trim() {
         }
     }
 }
+
+/// A number of 16 digits or more lost digits when it was typed: it is
+/// written as Excel shows it, so that the ID check knows it was a number.
+#[test]
+fn a_long_number_cell_is_written_as_excel_shows_it() {
+    assert_eq!(number_text(370983196609020126.0), "3.709831966090201E+17");
+    assert_eq!(number_text(1e15), "1E+15");
+    assert_eq!(number_text(-1234567890123456.0), "-1.234567890123456E+15");
+    // Up to 15 digits a number is exact: a legacy ID, a phone number.
+    assert_eq!(number_text(370124650505010.0), "370124650505010");
+    assert_eq!(number_text(13953174208.0), "13953174208");
+    assert_eq!(number_text(3200.5), "3200.5");
+    assert_eq!(number_text(8.0), "8");
+    assert_eq!(
+        data_text(&Data::Float(370983196609020126.0)),
+        "3.709831966090201E+17"
+    );
+}

@@ -116,6 +116,7 @@ fn kind_label_en(kind: &str) -> Option<&'static str> {
         "id_birth_date" => "ID number birth date invalid",
         "id_check_digit" => "ID number check digit wrong",
         "id_placeholder" => "placeholder ID number",
+        "id_stored_as_number" => "ID number stored as a number",
         "id_converted" => "15-digit ID number converted",
         "id_duplicate" => "duplicate ID number",
         "sex_mismatch" => "sex disagrees with ID number",

@@ -238,7 +238,7 @@ mod tests {
             household_id: id.into(),
             head_name: name.into(),
             size,
-            net_income: Some(Fen::from_yuan(net)),
+            net_income: Some(Fen::from_yuan(net).into()),
             ..Default::default()
         }
     }

@@ -75,7 +75,7 @@ mod tests {
             household_id: id.into(),
             head_name: format!("户主{id}").into(),
             size,
-            net_income: net.map(Fen::from_yuan),
+            net_income: net.map(|n| Fen::from_yuan(n).into()),
             ..Default::default()
         };
         let deprived = |mut h: Household| {
