@@ -150,6 +150,7 @@ pub fn run(
     }
     if errors > 0 || !o.failed.is_empty() {
         report.exit = 1;
+        report.errors = Some((errors.max(1), vec![out.join("appraisal-findings.csv")]));
         ctx.say("out/appraised.csv holds the villages whose appraisal stands; see out/appraisal-findings.csv, correct the meeting and vote sheets and run `fupin appraise` again");
     }
     let j = &mut report.json;

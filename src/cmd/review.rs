@@ -116,6 +116,7 @@ pub fn run(ctx: &Ctx, stage: Round, files: &[PathBuf], no_changes: bool) -> Resu
     if errors > 0 {
         report.outputs.push(findings_csv.clone());
         report.exit = 1;
+        report.errors = Some((errors, vec![findings_csv.clone()]));
         ctx.say(format!(
             "{s} review: {errors} error{} in the decision sheets; no list was written:",
             if errors == 1 { "" } else { "s" }

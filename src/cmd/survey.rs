@@ -194,6 +194,7 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
     }
     if errors > 0 {
         report.exit = 1;
+        report.errors = Some((errors, vec![out.join("survey-findings.csv")]));
         ctx.say("the errors are listed in out/survey-findings.csv: correct the survey sheets and run `fupin survey` again");
     }
     report.json.insert("surveyed".into(), json!(results.len()));
