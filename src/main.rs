@@ -42,7 +42,17 @@ fn main() {
         Err(e) => (None, Err(e)),
     };
     let (code, report, failure) = match result {
-        Ok(r) => (r.exit, r, None),
+        Ok(r) => {
+            // Quiet is not silent: one line for a run that found errors.
+            // `run` and `demo` said it for each stage that found them.
+            let chain = matches!(cli.command, Command::Demo { .. } | Command::Run { .. });
+            if ctx.quiet && !chain {
+                if let Some(line) = r.errors_line(&ctx, name, false) {
+                    eprintln!("{line}");
+                }
+            }
+            (r.exit, r, None)
+        }
         Err(e) => {
             eprintln!("fupin {name}: {}", error::message(&e));
             (

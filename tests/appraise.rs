@@ -469,7 +469,7 @@ fn the_chain() {
     let t = Town::example();
     t.ok(&["import"], 0);
     meetings(&t, &[("双河村", "2015-06-04", 30)]);
-    let r = t.ok(&["appraise"], 1);
+    let r = t.ok(&["appraise"], 2);
     assert!(r.stderr.contains("`fupin screen`"), "{}", r.stderr);
 
     // A provisional primary list is refused.

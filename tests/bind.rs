@@ -196,7 +196,7 @@ fn coded_values_show_chinese_labels_and_text_stays_text() {
     let h: Vec<&str> = header.iter().map(String::as_str).collect();
     std::fs::write(&p, csv_text(&h, &rows)).unwrap();
     // Staleness is by content: the primary list no longer derives from it.
-    let r = t.ok(&["bind"], 1);
+    let r = t.ok(&["bind"], 2);
     assert!(
         r.stderr.contains(
             "out/primary-list.csv is stale: out/register.csv changed since `fupin screen` read it"
@@ -257,7 +257,7 @@ fn two_binds_give_identical_files() {
 #[test]
 fn bind_needs_the_final_list() {
     let t = screened();
-    let r = t.ok(&["bind"], 1);
+    let r = t.ok(&["bind"], 2);
     // The first list missing is named: the appraisal has not run yet.
     assert!(
         r.stderr
@@ -281,7 +281,7 @@ fn bind_needs_the_final_list() {
         .unwrap()
         .set_modified(old)
         .unwrap();
-    let r = t.ok(&["bind"], 1);
+    let r = t.ok(&["bind"], 2);
     assert!(
         r.stderr
             .contains("out/primary-list.csv is stale: out/register.csv changed"),

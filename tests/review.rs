@@ -317,7 +317,7 @@ fn an_unknown_household_is_a_finding_and_no_list_is_written() {
     );
     // The next stage cannot build on a list that is not there.
     notice_by_hand(&t, &["village", "town"]);
-    let r = t.ok(&["review", "--stage", "town", "--no-changes"], 1);
+    let r = t.ok(&["review", "--stage", "town", "--no-changes"], 2);
     assert!(
         r.stderr.contains("fupin review --stage village"),
         "{}",
@@ -380,7 +380,7 @@ fn a_workbook_sheet_with_a_title_row_and_named_on_the_command_line() {
 fn the_chain_is_enforced() {
     let t = appraised_town();
     notice_by_hand(&t, &["village", "town"]);
-    let r = t.ok(&["review", "--stage", "town", "--no-changes"], 1);
+    let r = t.ok(&["review", "--stage", "town", "--no-changes"], 2);
     assert!(
         r.stderr
             .contains("run `fupin review --stage village` first"),
@@ -395,7 +395,7 @@ fn the_chain_is_enforced() {
     let list = t.read("out/after-village-review.csv");
     let fewer: Vec<&str> = list.lines().take(list.lines().count() - 1).collect();
     t.write("out/after-village-review.csv", &(fewer.join("\n") + "\n"));
-    let r = t.ok(&["review", "--stage", "town", "--no-changes"], 1);
+    let r = t.ok(&["review", "--stage", "town", "--no-changes"], 2);
     assert!(
         r.stderr.contains("fupin notice --stage town` again"),
         "{}",
@@ -406,7 +406,7 @@ fn the_chain_is_enforced() {
 #[test]
 fn a_review_needs_its_stage_noticed() {
     let t = appraised_town();
-    let r = t.ok(&["review", "--stage", "village", "--no-changes"], 1);
+    let r = t.ok(&["review", "--stage", "village", "--no-changes"], 2);
     assert!(
         r.stderr
             .contains("run `fupin notice --stage village` first"),
@@ -416,7 +416,7 @@ fn a_review_needs_its_stage_noticed() {
     notice_by_hand(&t, &["village"]);
     t.ok(&["review", "--stage", "village", "--no-changes"], 0);
     // The village notice does not open the town review.
-    let r = t.ok(&["review", "--stage", "town", "--no-changes"], 1);
+    let r = t.ok(&["review", "--stage", "town", "--no-changes"], 2);
     assert!(
         r.stderr.contains("run `fupin notice --stage town` first"),
         "{}",

@@ -212,9 +212,9 @@ fn a_survey_of_an_unknown_household_is_a_finding() {
 #[test]
 fn screen_needs_the_register_and_a_fresh_survey() {
     let t = Town::example();
-    let r = t.ok(&["screen"], 1);
+    let r = t.ok(&["screen"], 2);
     assert!(r.stderr.contains("fupin import"), "{}", r.stderr);
-    t.ok(&["survey"], 1);
+    t.ok(&["survey"], 2);
     t.ok(&["import"], 0);
     t.ok(&["survey"], 0);
     // The same applications imported again: the survey still stands.
@@ -226,7 +226,7 @@ fn screen_needs_the_register_and_a_fresh_survey() {
     let text = t.read("out/register.csv");
     let fewer: Vec<&str> = text.lines().take(text.lines().count() - 1).collect();
     std::fs::write(&p, fewer.join("\n") + "\n").unwrap(); // ok: test code, not built into fupin
-    let r = t.ok(&["screen"], 1);
+    let r = t.ok(&["screen"], 2);
     assert!(
         r.stderr.contains(
             "out/survey.csv is stale: out/register.csv changed since `fupin survey` read it"

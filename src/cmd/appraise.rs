@@ -227,6 +227,7 @@ pub fn run(
             ctx.rel(&appraised_csv),
             ctx.rel(&out.join("appraisal-findings.csv"))
         ));
+        report.errors = Some((errors.max(1), vec![out.join("appraisal-findings.csv")]));
     }
     let j = &mut report.json;
     j.insert("villages_appraised".into(), json!(o.villages));

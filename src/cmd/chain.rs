@@ -8,7 +8,7 @@ use anyhow::Result;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
-use super::{data, finish_stage, folder_files, Ctx, Report};
+use super::{finish_stage, folder_files, usage, Ctx, Report};
 use crate::cli::NoticeFormat;
 pub use crate::domain::chain::{List, Round, Step};
 use crate::io::journal;
@@ -17,11 +17,13 @@ use crate::io::staleness;
 pub mod county;
 
 /// The path of `out/<list>`, which must exist and must not be stale (DESIGN
-/// 7: by content, as `status --verify` decides, the settings aside);
-/// otherwise a data error naming the command to run. A missing list
-/// earlier in the chain is named first (the survey aside, which is
-/// optional): the later lists derive from it, and a failed `appraise`
-/// removes its list so that no later stage runs on it.
+/// 7: by content, as `status --verify` decides, the settings aside).
+/// Otherwise the commands were run out of their order, which is no error in
+/// the data: a usage error (exit 2) naming the command to run first. A
+/// missing list earlier in the chain is named first (the survey aside,
+/// which is optional): the later lists derive from it, and a failed
+/// `appraise` removes its list so that no later stage runs on it. A stale
+/// list names the earliest stale stage it derives from.
 pub fn require(ctx: &Ctx, list: List) -> Result<PathBuf> {
     let path = ctx.out().join(list.file());
     let missing = List::ALL
@@ -32,17 +34,38 @@ pub fn require(ctx: &Ctx, list: List) -> Result<PathBuf> {
         .find(|l| !ctx.out().join(l.file()).is_file());
     if let Some(m) = missing {
         let by = m.written_by();
-        return Err(data(format!("{m} does not exist yet: run `{by}` first")));
+        return Err(usage(format!("{m} does not exist yet: run `{by}` first")));
     }
     let name = list.to_string();
-    if let Some(s) = staleness::verify_data(&ctx.dir)
-        .stale
-        .iter()
-        .find(|s| s.output == name)
-    {
-        return Err(data(s.sentence()));
+    let verdict = staleness::verify_data(&ctx.dir);
+    let Some(s) = verdict.stale.iter().find(|s| s.output == name) else {
+        return Ok(path);
+    };
+    // Follow a list stale through an earlier stale one to where it began.
+    let mut root = s;
+    for _ in 0..verdict.stale.len() {
+        if root.why != staleness::Why::Upstream {
+            break;
+        }
+        let Some(up) = verdict
+            .stale
+            .iter()
+            .find(|u| Some(&u.output) == root.changed_input.as_ref())
+        else {
+            break;
+        };
+        root = up;
     }
-    Ok(path)
+    Err(usage(if root.command == s.command {
+        format!("{} first", s.sentence())
+    } else {
+        format!(
+            "{list} is stale: {} is stale: {}: run `{}` again first, then the stages after it",
+            root.output,
+            root.because(),
+            root.command
+        )
+    }))
 }
 
 /// Whether an output of the last successful run of `step` is stale by its

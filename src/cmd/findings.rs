@@ -48,6 +48,7 @@ pub fn finish(
     }
     if errors > 0 {
         report.exit = 1;
+        report.errors = Some((errors, vec![xlsx_path.clone()]));
         ctx.say(format!(
             "the errors are listed in {}: correct the village sheets and import again",
             ctx.rel(&xlsx_path)

@@ -45,6 +45,38 @@ pub struct Report {
     /// journal hashes the other inputs itself.
     pub hashed: std::collections::HashMap<PathBuf, String>,
     pub outputs: Vec<PathBuf>,
+    /// The blocking errors the run found in the data: how many, and the
+    /// files that list them. `--quiet` still prints this (DESIGN 7).
+    pub errors: Option<(usize, Vec<PathBuf>)>,
+}
+
+impl Report {
+    /// The one line `--quiet` still prints on stderr for a run that found
+    /// errors in the data (exit 1): how many, and where they are listed;
+    /// `None` for a run that found none. `dir` names the campaign folder
+    /// when the clerk ran another command (`run`, `demo`).
+    pub fn errors_line(&self, ctx: &Ctx, name: &str, dir: bool) -> Option<String> {
+        if self.exit != 1 {
+            return None;
+        }
+        let who = if dir {
+            format!("fupin -C {} {name}", ctx.dir.display())
+        } else {
+            format!("fupin {name}")
+        };
+        Some(match &self.errors {
+            Some((n, files)) if !files.is_empty() => format!(
+                "{who}: {n} error{} in the data, listed in {}",
+                if *n == 1 { "" } else { "s" },
+                files
+                    .iter()
+                    .map(|p| ctx.rel(p))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ),
+            _ => format!("{who}: exit 1: run it without --quiet to see why"),
+        })
+    }
 }
 
 /// The campaign folder and the global options.
@@ -63,7 +95,8 @@ impl Ctx {
         self.dir.join(rel)
     }
 
-    /// A message for the clerk on stderr, unless `--quiet`.
+    /// A message for the clerk on stderr, unless `--quiet` (which still
+    /// prints the errors found: [`Report::errors_line`]).
     pub fn say(&self, msg: impl AsRef<str>) {
         if !self.quiet {
             eprintln!("{}", msg.as_ref());
@@ -112,7 +145,15 @@ impl Ctx {
 /// report its failure; returns its exit status.
 pub fn finish_stage(ctx: &Ctx, name: &str, args: &[&str], result: &Result<Report>) -> i32 {
     let (code, report) = match result {
-        Ok(r) => (r.exit, Some(r)),
+        Ok(r) => {
+            if ctx.quiet {
+                let label: Vec<&str> = std::iter::once(name).chain(args.iter().copied()).collect();
+                if let Some(line) = r.errors_line(ctx, &label.join(" "), true) {
+                    eprintln!("{line}");
+                }
+            }
+            (r.exit, Some(r))
+        }
         Err(e) => {
             let code = crate::error::exit_code(e);
             eprintln!("fupin {name}: {}", crate::error::message(e));

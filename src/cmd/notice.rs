@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::chain::{self, List};
-use super::{config, data, Ctx, Report};
+use super::{config, data, usage, Ctx, Report};
 use crate::cli::NoticeFormat;
 use crate::domain::appraisal::Outcome as Appraisal;
 use crate::domain::codes;
@@ -96,7 +96,7 @@ pub fn run(ctx: &Ctx, round: Round, start: Option<&str>, format: NoticeFormat) -
                 report.inputs.push(meetings.clone());
                 read_meetings(&meetings)?
             } else if start.is_none() && !old_schedule.iter().any(|e| e.round == round) {
-                return Err(data(
+                return Err(usage(
                     "out/meetings.csv does not exist yet: run `fupin appraise` first (or give the first day of publicity with --start)",
                 ));
             } else {
@@ -389,18 +389,18 @@ fn periods(
             (None, None) => match before {
                 Some(b) => b,
                 None => {
-                    return Err(data(match round.previous() {
-                        None => format!(
+                    return Err(match round.previous() {
+                        None => data(format!(
                             "out/meetings.csv gives no valid appraisal meeting for {}: run `fupin appraise` again (or give the first day of publicity with --start)",
                             v.name
-                        ),
-                        Some(p) => format!(
+                        )),
+                        Some(p) => usage(format!(
                             "out/schedule.csv has no {} publicity dates for {}: run `fupin notice --stage {}` first (or give the first day with --start)",
                             p.name(),
                             v.name,
                             p.name()
-                        ),
-                    }))
+                        )),
+                    })
                 }
             },
         };

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::chain::{self, List, Round, Step};
-use super::{config, data, folder_files, Ctx, Report};
+use super::{config, data, folder_files, usage, Ctx, Report};
 use crate::domain::appraisal::Outcome as Appraisal;
 use crate::domain::chain::Folder;
 use crate::domain::finding::Finding;
@@ -63,12 +63,12 @@ pub fn run(ctx: &Ctx, stage: Round, files: &[PathBuf], no_changes: bool) -> Resu
     let noticed = noticed_villages(&schedule, stage)?;
     let s = stage.name();
     if noticed.is_empty() {
-        return Err(data(format!(
+        return Err(usage(format!(
             "the {s} publicity has not been noticed (out/schedule.csv has no {s} period): run `fupin notice --stage {s}` first — objections come during publicity"
         )));
     }
     if chain::stale(ctx, Step::Notice(stage)) {
-        return Err(data(format!(
+        return Err(usage(format!(
             "{input_list} changed after the {s} notices were written: run `fupin notice --stage {s}` again, so that the publicity shows the list under review"
         )));
     }
@@ -133,6 +133,7 @@ pub fn run(ctx: &Ctx, stage: Round, files: &[PathBuf], no_changes: bool) -> Resu
     if errors > 0 {
         report.outputs.push(findings_csv.clone());
         report.exit = 1;
+        report.errors = Some((errors, vec![findings_csv.clone()]));
         ctx.say(format!(
             "{s} review: {errors} error{} in the decision sheets; no list was written:",
             if errors == 1 { "" } else { "s" }

@@ -99,6 +99,12 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
         }
         ctx.say("see out/findings.xlsx and out/survey-findings.csv; correct the sheets and import again, or run `fupin screen --provisional` to see where things stand");
         report.exit = 1;
+        let listed = [
+            (errors.len(), "findings.xlsx"),
+            (survey_errors, "survey-findings.csv"),
+        ];
+        let listed = listed.iter().filter(|l| l.0 > 0);
+        report.errors = Some((n_errors, listed.map(|l| ctx.out().join(l.1)).collect()));
         report.json.insert("errors".into(), json!(n_errors));
         return Ok(report);
     }

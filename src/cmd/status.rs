@@ -19,6 +19,7 @@ use super::{folder_files, Ctx, Report};
 use crate::domain::appraisal::Outcome as Appraisal;
 use crate::domain::campaign::Lang;
 use crate::domain::columns::Col;
+use crate::domain::list::ListStatus;
 use crate::domain::review::Outcome as Reviewed;
 use crate::domain::roster::Roster;
 use crate::domain::screen::Decision;
@@ -55,8 +56,40 @@ struct Facts {
     exists: HashMap<&'static str, bool>,
     /// Outputs stale since their inputs changed, as every stage decides.
     verdict: Verdict,
+    /// Files that could not be read, and the standing problems of the
+    /// campaign: errors to correct, a provisional list.
     problems: Vec<String>,
     inputs: Vec<PathBuf>,
+    /// `out/primary-list.csv` was written by `screen --provisional`.
+    provisional: bool,
+    /// The stages whose last run stopped on errors in the data, in the
+    /// order of the chain.
+    failed: Vec<Failed>,
+}
+
+/// A stage whose last run stopped on errors in the data.
+struct Failed {
+    step: Step,
+    /// How many, when its findings file tells it.
+    errors: Option<usize>,
+    /// The file that lists them, as the clerk is to open it.
+    listed_in: String,
+}
+
+impl Failed {
+    /// What has to happen before the stage runs again.
+    fn correct(&self) -> String {
+        format!(
+            "correct the {} listed in {}, then `{}`",
+            match self.errors {
+                Some(1) => "error".to_string(),
+                Some(n) if n > 1 => format!("{n} errors"),
+                _ => "errors".to_string(),
+            },
+            self.listed_in,
+            self.step
+        )
+    }
 }
 
 impl Facts {
@@ -97,12 +130,8 @@ pub fn run(ctx: &Ctx, verify: bool) -> Result<Report> {
         .collect();
     let mut facts = Facts::default();
     gather(ctx, &roster, &mut v, &mut facts);
-    let (cmd, why) = next_step(ctx, &roster, &v, &facts);
-    let next = if why.is_empty() {
-        cmd.clone()
-    } else {
-        format!("{cmd} — {why}")
-    };
+    standing(ctx, &mut facts);
+    let (cmd, next) = next_step(ctx, &roster, &v, &facts);
 
     let lang = campaign.output.lang;
     let c = &campaign.campaign;
@@ -148,13 +177,30 @@ pub fn run(ctx: &Ctx, verify: bool) -> Result<Report> {
         for l in verdict.lines() {
             ctx.say(l);
         }
+        // The journal leaves a provisional list out of what it checks:
+        // name it, lest "every one matches" pass for a final list.
+        let provisional: Vec<String> = if facts.provisional {
+            vec![List::Primary.to_string()]
+        } else {
+            vec![]
+        };
+        for p in &provisional {
+            ctx.say(format!(
+                "verify: {p} is provisional, not final: it was made while error findings stood"
+            ));
+        }
         for p in &verdict.problems {
             ctx.say(format!("note: {p}"));
         }
         if !verdict.ok() {
             report.exit = 1;
         }
-        report.json.insert("verify".into(), verdict.json());
+        let mut j = verdict.json();
+        j["provisional"] = json!(provisional);
+        if verdict.checked == 0 {
+            j["warning"] = json!("no output was checked");
+        }
+        report.json.insert("verify".into(), j);
     }
     Ok(report)
 }
@@ -239,6 +285,10 @@ fn gather(ctx: &Ctx, roster: &Roster, v: &mut [Village], facts: &mut Facts) {
         Some(rows.iter().filter(|r| pick(r)).count())
     }
     if let Some(by) = by_village::<PrimaryLine>(roster, n, &out, "primary-list.csv", facts) {
+        facts.provisional = by
+            .iter()
+            .flatten()
+            .any(|r| r.list_status == ListStatus::Provisional);
         for (x, rows) in v.iter_mut().zip(&by) {
             x.applicants = Some(rows.len());
             x.admitted = count(rows, |r| r.decision == Decision::Admitted);
@@ -357,9 +407,131 @@ fn has_files(ctx: &Ctx, dir: &str, prefix: &str) -> bool {
         })
 }
 
-/// The next command and what it waits for.
+/// The stages whose last run stopped on errors in the data, and a
+/// provisional list: the problems that stand, in the order of the chain.
+fn standing(ctx: &Ctx, facts: &mut Facts) {
+    let out = ctx.out();
+    let journal = last_exits(&out);
+    let mut steps: Vec<(Step, String)> = vec![
+        (Step::Import, "findings.csv".into()),
+        (Step::Survey, "survey-findings.csv".into()),
+        (Step::Appraise, "appraisal-findings.csv".into()),
+    ];
+    steps
+        .extend(Round::ALL.map(|r| (Step::Review(r), format!("review-{}-findings.csv", r.name()))));
+    for (step, file) in steps {
+        let path = out.join(&file);
+        let errors = match count_errors(&path) {
+            Ok(n) => n,
+            Err(e) => {
+                facts.problems.push(format!("{e:#}"));
+                None
+            }
+        };
+        // A run that wrote its findings and exited 1 stopped on them,
+        // even with no error row (a village `appraise` could not appraise).
+        let rel = ctx.rel(&path);
+        let stopped = journal
+            .get(&step)
+            .is_some_and(|(exit, outputs)| *exit == 1 && outputs.contains(&rel));
+        let failed = errors.is_some_and(|n| n > 0) || stopped;
+        if !failed {
+            continue;
+        }
+        // The register's findings are read in their workbook.
+        let xlsx = path.with_extension("xlsx");
+        let listed = if xlsx.is_file() { xlsx } else { path };
+        facts.failed.push(Failed {
+            step,
+            errors: errors.filter(|n| *n > 0),
+            listed_in: ctx.rel(&listed),
+        });
+    }
+    for f in &facts.failed {
+        facts.problems.push(format!(
+            "`{}` stopped on errors in the data: {}",
+            f.step,
+            f.correct()
+        ));
+    }
+    if facts.provisional {
+        facts.problems.push(format!(
+            "{} is provisional, not final: it was made while error findings stood, and no stage reads it",
+            List::Primary
+        ));
+    }
+}
+
+/// The error rows of a findings CSV; `None` when there is no such file.
+fn count_errors(path: &Path) -> Result<Option<usize>> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let rows = read_csv(path)?;
+    Ok(Some(
+        rows.iter()
+            .filter(|r| r.get("severity").is_some_and(|s| s == "error"))
+            .count(),
+    ))
+}
+
+/// The exit status and the outputs of the last run of each step, as the
+/// journal has them.
+fn last_exits(out: &Path) -> HashMap<Step, (i64, Vec<String>)> {
+    let mut last = HashMap::new();
+    let Ok(text) = std::fs::read_to_string(out.join("journal.jsonl")) else {
+        return last;
+    };
+    for e in text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+    {
+        let args: Vec<&str> = e["args"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let round = args
+            .iter()
+            .position(|a| *a == "--stage")
+            .and_then(|i| args.get(i + 1))
+            .and_then(|r| Round::from_name(&r.to_lowercase()));
+        let step = e["command"].as_str().and_then(|c| Step::find(c, round));
+        if let (Some(step), Some(exit)) = (step, e["exit"].as_i64()) {
+            let outputs = e["outputs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|o| o.as_str().map(str::to_string))
+                .collect();
+            last.insert(step, (exit, outputs));
+        }
+    }
+    last
+}
+
+/// The next command, and the sentence that says what has to happen first
+/// or what it waits for.
 fn next_step(ctx: &Ctx, roster: &Roster, v: &[Village], f: &Facts) -> (String, String) {
-    let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+    let s = |a: &str, b: &str| {
+        let says = if b.is_empty() {
+            a.to_string()
+        } else {
+            format!("{a} — {b}")
+        };
+        (a.to_string(), says)
+    };
+    let failed = |step: Step| {
+        f.failed
+            .iter()
+            .find(|x| x.step == step)
+            .map(|x| (step.to_string(), x.correct()))
+    };
+    // Errors in the register stop everything after it.
+    if let Some(n) = failed(Step::Import) {
+        return n;
+    }
     if !f.has("register.csv") {
         return if has_files(ctx, "applications", "") {
             s("fupin import", "")
@@ -371,11 +543,23 @@ fn next_step(ctx: &Ctx, roster: &Roster, v: &[Village], f: &Facts) -> (String, S
         };
     }
     let needed = |l: List| !f.has(l.file()) || f.is_stale(l);
+    if let Some(n) = failed(Step::Survey) {
+        return n;
+    }
     if has_files(ctx, "survey", "") && needed(List::Survey) {
         return s("fupin survey", "");
     }
+    if f.provisional {
+        return s(
+            "fupin screen",
+            "out/primary-list.csv is provisional, not final: screen again now that the errors are corrected",
+        );
+    }
     if needed(List::Primary) {
         return s("fupin screen", "");
+    }
+    if let Some(n) = failed(Step::Appraise) {
+        return n;
     }
     if needed(List::Appraised) {
         return if has_files(ctx, "appraisal", "") {
@@ -387,21 +571,24 @@ fn next_step(ctx: &Ctx, roster: &Roster, v: &[Village], f: &Facts) -> (String, S
     for (k, r) in Round::ALL.into_iter().enumerate() {
         let noticed = v.iter().any(|x| x.publicity[k].is_some());
         if !noticed || f.verdict.touches(Step::Notice(r)) {
-            return (Step::Notice(r).to_string(), String::new());
+            return s(&Step::Notice(r).to_string(), "");
+        }
+        if let Some(n) = failed(Step::Review(r)) {
+            return n;
         }
         if needed(List::Reviewed(r)) {
             let cmd = Step::Review(r).to_string();
             if has_files(ctx, "review", r.name()) {
-                return (cmd, String::new());
+                return s(&cmd, "");
             }
             let end = v
                 .iter()
                 .filter_map(|x| x.publicity[k].as_ref().map(|p| p.1.clone()))
                 .max()
                 .unwrap_or_default();
-            return (
-                cmd,
-                format!(
+            return s(
+                &cmd,
+                &format!(
                     "after the {r} publicity ends ({end}): hand in the decision sheet as review/{r}….xlsx, or run it with --no-changes"
                 ),
             );

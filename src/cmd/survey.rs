@@ -9,7 +9,7 @@ use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use super::{data, Ctx, Report};
+use super::{usage, Ctx, Report};
 use crate::domain::columns::Col;
 use crate::domain::finding::{Finding, Severity, Source};
 use crate::domain::key::HouseholdKey;
@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
     let roster = ctx.roster()?;
     let register = ctx.out().join("register.csv");
     if !register.exists() {
-        return Err(data(
+        return Err(usage(
             "out/register.csv does not exist yet: run `fupin import` first",
         ));
     }
@@ -194,6 +194,7 @@ pub fn run(ctx: &Ctx, files: &[PathBuf]) -> Result<Report> {
     }
     if errors > 0 {
         report.exit = 1;
+        report.errors = Some((errors, vec![out.join("survey-findings.csv")]));
         ctx.say("the errors are listed in out/survey-findings.csv: correct the survey sheets and run `fupin survey` again");
     }
     report.json.insert("surveyed".into(), json!(results.len()));

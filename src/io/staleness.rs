@@ -118,11 +118,21 @@ impl Verdict {
 
     /// Lines for the clerk: stale outputs grouped by the command to run
     /// again and the input that made them stale.
+    /// Checking nothing is said as a warning, never as a match.
     pub fn lines(&self) -> Vec<String> {
+        if self.checked == 0 {
+            return vec![
+                "verify: warning: no output was checked: out/journal.jsonl records no finished run of a stage, so nothing could be compared with its inputs".to_string(),
+            ];
+        }
         if self.ok() {
             return vec![format!(
-                "verify: {} outputs checked, every one matches the inputs it was made from",
-                self.checked
+                "verify: {} checked, every one matches the inputs it was made from",
+                if self.checked == 1 {
+                    "1 output".to_string()
+                } else {
+                    format!("{} outputs", self.checked)
+                }
             )];
         }
         let mut v = vec![format!(
