@@ -239,6 +239,23 @@ fn a_photo_in_appraisal_is_skipped_with_a_warning() {
         r.stderr
     );
     assert!(t.exists("out/appraised.csv"));
+
+    // A scanned objection in review/ is named too, and the review goes on.
+    t.ok(&["notice", "--stage", "village"], 0);
+    t.write(
+        "review/village.csv",
+        "村,户编号,决定,原因\n双河村,1,取消,异议属实\n",
+    );
+    t.write("review/村民来信.docx", "not a sheet");
+    let r = t.ok(&["review", "--stage", "village"], 0);
+    assert!(
+        r.stderr.contains(
+            "warning: review/村民来信.docx: not a sheet (.xlsx, .xls, .ods or .csv): skipped"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(t.exists("out/after-village-review.csv"));
 }
 
 /// The rows of `tests/data/clean.csv` of a village, without the 村 column,

@@ -267,7 +267,13 @@ pub fn named_or_folder(
             ctx.dir.display()
         )));
     }
-    let (sheets, others) = crate::io::folder::folder_contents(&dir)?;
+    folder_sheets(ctx, &dir)
+}
+
+/// The sheets of an input folder, each other file skipped with a warning
+/// naming it (DESIGN 7: every file is used or named).
+pub fn folder_sheets(ctx: &Ctx, dir: &Path) -> Result<Vec<PathBuf>> {
+    let (sheets, others) = crate::io::folder::folder_contents(dir)?;
     for o in &others {
         ctx.say(format!(
             "warning: {}",

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::chain::{self, List, Round, Step};
-use super::{config, data, folder_files, usage, Ctx, Report};
+use super::{config, data, folder_sheets, usage, Ctx, Report};
 use crate::domain::appraisal::Outcome as Appraisal;
 use crate::domain::chain::Folder;
 use crate::domain::finding::Finding;
@@ -315,7 +315,7 @@ fn decision_files(ctx: &Ctx, stage: Round, files: &[PathBuf]) -> Result<Vec<(Pat
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
-    Ok(folder_files(&dir)?
+    Ok(folder_sheets(ctx, &dir)?
         .into_iter()
         .filter_map(|p| {
             let name = p.file_name()?.to_string_lossy().to_string();

@@ -396,15 +396,19 @@ fn count_register(path: &Path, roster: &Roster) -> Result<HashMap<usize, usize>>
     Ok(n)
 }
 
-fn has_files(ctx: &Ctx, dir: &str, prefix: &str) -> bool {
-    let d = ctx.path(dir);
-    d.is_dir()
-        && folder_files(&d).is_ok_and(|f| {
-            f.iter().any(|p| {
-                p.file_name()
-                    .is_some_and(|n| n.to_string_lossy().to_lowercase().starts_with(prefix))
-            })
+/// Whether the step's input folder holds a sheet it reads (the registry's
+/// [`Folder::holds`](crate::domain::chain::Folder::holds): a review's by
+/// its name in English or Chinese, or a sheet naming no round).
+fn has_files(ctx: &Ctx, step: Step) -> bool {
+    let Some(folder) = step.folder() else {
+        return false;
+    };
+    folder_files(&ctx.path(folder.name)).is_ok_and(|f| {
+        f.iter().any(|p| {
+            p.file_name()
+                .is_some_and(|n| folder.holds(&n.to_string_lossy()))
         })
+    })
 }
 
 /// The stages whose last run stopped on errors in the data, and a
@@ -533,7 +537,7 @@ fn next_step(ctx: &Ctx, roster: &Roster, v: &[Village], f: &Facts) -> (String, S
         return n;
     }
     if !f.has("register.csv") {
-        return if has_files(ctx, "applications", "") {
+        return if has_files(ctx, Step::Import) {
             s("fupin import", "")
         } else {
             s(
@@ -546,7 +550,7 @@ fn next_step(ctx: &Ctx, roster: &Roster, v: &[Village], f: &Facts) -> (String, S
     if let Some(n) = failed(Step::Survey) {
         return n;
     }
-    if has_files(ctx, "survey", "") && needed(List::Survey) {
+    if has_files(ctx, Step::Survey) && needed(List::Survey) {
         return s("fupin survey", "");
     }
     if f.provisional {
@@ -562,7 +566,7 @@ fn next_step(ctx: &Ctx, roster: &Roster, v: &[Village], f: &Facts) -> (String, S
         return n;
     }
     if needed(List::Appraised) {
-        return if has_files(ctx, "appraisal", "") {
+        return if has_files(ctx, Step::Appraise) {
             s("fupin appraise", "")
         } else {
             s("fupin appraise", "waiting for appraisal/ sheets")
@@ -578,7 +582,7 @@ fn next_step(ctx: &Ctx, roster: &Roster, v: &[Village], f: &Facts) -> (String, S
         }
         if needed(List::Reviewed(r)) {
             let cmd = Step::Review(r).to_string();
-            if has_files(ctx, "review", r.name()) {
+            if has_files(ctx, Step::Review(r)) {
                 return s(&cmd, "");
             }
             let end = v
