@@ -170,6 +170,19 @@ fn a_person_applying_in_two_towns_stops_both_towns() {
     assert_eq!(third["status"], "done", "{third}");
     assert_eq!(summary_row(&county, "洪范池镇")["status"], "done");
 
+    // The town run alone does not check across towns, but says so.
+    let alone = Command::new(env!("CARGO_BIN_EXE_fupin"))
+        .arg("-C")
+        .arg(county.join("孔村镇"))
+        .arg("run")
+        .output()
+        .unwrap(); // ok: test code, not built into fupin
+    let said = String::from_utf8_lossy(&alone.stderr);
+    assert!(
+        said.contains("note: ../county-findings.csv lists 1 ID number of this town that another town's register also holds"),
+        "{said}"
+    );
+
     // Corrected, the findings go and both towns run on.
     let text = std::fs::read_to_string(&to)
         .unwrap() // ok: test code, not built into fupin

@@ -25,6 +25,13 @@ pub fn run(ctx: &Ctx, dir: Option<&Path>, jobs: Option<usize>) -> Result<Report>
             quiet: ctx.quiet,
         };
         let o = run_town(&town);
+        let n = county::findings_of(&dir);
+        if n > 0 {
+            ctx.say(format!(
+                "note: ../county-findings.csv lists {n} {} of this town that another town's register also holds: correct the application sheets, then run the county again",
+                if n == 1 { "ID number" } else { "ID numbers" }
+            ));
+        }
         report.exit = o.exit;
         report.json.insert("towns".into(), json!([o.json(&dir)]));
         return Ok(report);

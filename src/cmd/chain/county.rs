@@ -157,6 +157,26 @@ pub fn run_all(ctx: &Ctx, dir: &Path, towns: &[PathBuf], jobs: Option<usize>) ->
     })
 }
 
+/// How many findings of the county's `county-findings.csv` (in the folder
+/// above `town`) are this town's: a town run alone does not check across
+/// towns, but says what the last county run found.
+pub fn findings_of(town: &Path) -> usize {
+    let Ok(town) = std::fs::canonicalize(town) else {
+        return 0;
+    };
+    let (Some(dir), Some(name)) = (town.parent(), town.file_name()) else {
+        return 0;
+    };
+    let name = name.to_string_lossy();
+    crate::io::csvin::read_csv(&dir.join("county-findings.csv"))
+        .map(|rows| {
+            rows.iter()
+                .filter(|r| r.get("town").is_some_and(|t| *t == name))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
 fn town_row(o: &Outcome) -> TownRow {
     let town = Ctx {
         dir: o.dir.clone(),
