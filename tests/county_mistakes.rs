@@ -183,6 +183,22 @@ fn a_person_applying_in_two_towns_stops_both_towns() {
         "{said}"
     );
 
+    // The town's status names the correction as its next step.
+    let status = Command::new(env!("CARGO_BIN_EXE_fupin"))
+        .arg("-C")
+        .arg(county.join("孔村镇"))
+        .args(["--json", "status"])
+        .output()
+        .unwrap(); // ok: test code, not built into fupin
+    let st: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap(); // ok: test code, not built into fupin
+    assert!(
+        st["next"]
+            .as_str()
+            .unwrap_or("") // ok: test code, not built into fupin
+            .contains("listed in ../county-findings.csv"),
+        "{st}"
+    );
+
     // Corrected, the findings go and both towns run on.
     let text = std::fs::read_to_string(&to)
         .unwrap() // ok: test code, not built into fupin

@@ -546,6 +546,18 @@ fn next_step(ctx: &Ctx, roster: &Roster, v: &[Village], f: &Facts) -> (String, S
             )
         };
     }
+    // A person also applying in another town of the county stops the town
+    // before screen (DESIGN 7, across towns).
+    let shared = super::chain::county::findings_of(&ctx.dir);
+    if shared > 0 {
+        return s(
+            "fupin import",
+            &format!(
+                "correct the {shared} ID number{} listed in ../county-findings.csv (also in another town), then run the county again",
+                if shared == 1 { "" } else { "s" }
+            ),
+        );
+    }
     let needed = |l: List| !f.has(l.file()) || f.is_stale(l);
     if let Some(n) = failed(Step::Survey) {
         return n;
