@@ -24,6 +24,7 @@ use crate::domain::review::Outcome as Reviewed;
 use crate::domain::roster::Roster;
 use crate::domain::screen::Decision;
 use crate::io::csvin::{read_csv, read_schedule};
+use crate::io::journal;
 use crate::io::lists::{self, AppraisedLine, FinalLine, Line, PrimaryLine, Ranked, ReviewLine};
 use crate::io::register::RegisterReader;
 use crate::io::staleness::{self, Verdict};
@@ -490,25 +491,8 @@ fn last_exits(out: &Path) -> HashMap<Step, (i64, Vec<String>)> {
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
     {
-        let args: Vec<&str> = e["args"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        let round = args
-            .iter()
-            .position(|a| *a == "--stage")
-            .and_then(|i| args.get(i + 1))
-            .and_then(|r| Round::from_name(&r.to_lowercase()));
-        let step = e["command"].as_str().and_then(|c| Step::find(c, round));
-        if let (Some(step), Some(exit)) = (step, e["exit"].as_i64()) {
-            let outputs = e["outputs"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|o| o.as_str().map(str::to_string))
-                .collect();
+        if let (Some(step), Some(exit)) = (journal::step_of(&e), e["exit"].as_i64()) {
+            let outputs = journal::strings(&e, "outputs");
             last.insert(step, (exit, outputs));
         }
     }

@@ -134,21 +134,31 @@ pub fn last_success(out_dir: &Path, step: Step) -> Option<Value> {
         .rev()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .find(|e| {
-            let a: Vec<&str> = e["args"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
-            let round = a
-                .iter()
-                .position(|x| *x == "--stage")
-                .and_then(|i| a.get(i + 1))
-                .and_then(|r| Round::from_name(&r.to_lowercase()));
             e["exit"] == 0
-                && e["command"].as_str().and_then(|c| Step::find(c, round)) == Some(step)
-                && !a.contains(&"--provisional")
+                && step_of(e) == Some(step)
+                && !strings(e, "args").iter().any(|a| a == "--provisional")
         })
+}
+
+/// The strings of an entry's array (`args`, `outputs`).
+pub fn strings(e: &Value, key: &str) -> Vec<String> {
+    e[key]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str().map(str::to_string))
+        .collect()
+}
+
+/// The step of the chain an entry ran, from its command and `--stage`.
+pub fn step_of(e: &Value) -> Option<Step> {
+    let args = strings(e, "args");
+    let round = args
+        .iter()
+        .position(|x| x == "--stage")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|r| Round::from_name(&r.to_lowercase()));
+    Step::find(e["command"].as_str()?, round)
 }
 
 #[cfg(test)]

@@ -236,12 +236,7 @@ fn flag_value(args: &[String], flag: &str) -> Option<String> {
 
 fn parse(at: usize, e: &Value) -> Option<Entry> {
     let name = e["command"].as_str()?.to_string();
-    let args: Vec<String> = e["args"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|x| x.as_str().map(str::to_string))
-        .collect();
+    let args = super::journal::strings(e, "args");
     let stage = flag_value(&args, "--stage").map(|s| s.to_lowercase());
     let order = order(&name, stage.as_deref().and_then(Round::from_name));
     let format = flag_value(&args, "--format").filter(|f| !f.eq_ignore_ascii_case("xlsx"));
@@ -277,12 +272,7 @@ fn parse(at: usize, e: &Value) -> Option<Entry> {
             })
         })
         .collect();
-    let outputs = e["outputs"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|o| o.as_str().map(str::to_string))
-        .collect();
+    let outputs = super::journal::strings(e, "outputs");
     Some(Entry {
         at,
         order,
