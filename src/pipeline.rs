@@ -7,8 +7,8 @@
 //! see households in order, run on the calling thread at the same time.
 //! Work stays on the thread that allocated it; what crosses threads is the
 //! item and its (small) result. Memory is bounded: item `n` is taken from
-//! the source only once the consumer has finished with item `n − 2 × threads`,
-//! so at most `2 × threads` items and results are alive together, however
+//! the source only once the consumer has finished with item `n − 4 × threads`,
+//! so at most `4 × threads` items and results are alive together, however
 //! long one item takes (a slow workbook does not let the fast files after it
 //! pile up their results).
 
@@ -30,7 +30,9 @@ where
     E: Send,
 {
     let threads = threads.max(1);
-    let depth = 2 * threads;
+    // Deep enough that a slow workbook does not idle the workers (measured on
+    // the 1M-household town: 2 × threads lost 0.2–0.3 s of import's 2.5 s).
+    let depth = 4 * threads;
     std::thread::scope(|scope| {
         let (item_tx, item_rx) = sync_channel::<(usize, I)>(depth);
         let (done_tx, done_rx) = sync_channel::<(usize, R)>(depth);
@@ -225,7 +227,7 @@ mod tests {
         assert_eq!(consumed, 2000);
         assert_eq!(LIVE.load(Ordering::SeqCst), 0);
         let most = MOST_LIVE.load(Ordering::SeqCst);
-        assert!(most <= 2 * threads, "{most} results alive at once");
+        assert!(most <= 4 * threads, "{most} results alive at once");
         assert!(most >= 2, "the workers never overlapped: {most}");
     }
 }

@@ -32,7 +32,11 @@ pub fn fold_width(s: &str) -> Cow<'_, str> {
 /// Text already so (nearly all) is borrowed as it is.
 pub fn normal(s: &str) -> Cow<'_, str> {
     let t = s.trim();
-    if t.is_ascii() || is_nfkc_quick(t.chars()) == IsNormalized::Yes {
+    // ASCII and the CJK unified ideographs (U+4E00–U+9FFF) are their own
+    // NFKC form: village names and household numbers nearly always are,
+    // and import meets one per row.
+    let plain = |c: char| c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c);
+    if t.chars().all(plain) || is_nfkc_quick(t.chars()) == IsNormalized::Yes {
         return Cow::Borrowed(t);
     }
     let n: String = t.nfkc().collect();
@@ -64,5 +68,18 @@ mod tests {
         assert_eq!(normal("\u{F9B5}"), "\u{4F8B}");
         assert!(matches!(normal("双河村"), Cow::Borrowed(_)));
         assert!(matches!(normal("12"), Cow::Borrowed(_)));
+    }
+
+    /// The fast path of `normal` rests on this: every CJK unified ideograph
+    /// is its own NFKC form.
+    #[test]
+    fn cjk_unified_ideographs_are_their_own_nfkc_form() {
+        for c in ('\u{4E00}'..='\u{9FFF}').filter(|c| c.len_utf8() == 3) {
+            let s = c.to_string();
+            let n: String = s.nfkc().collect();
+            assert_eq!(n, s, "U+{:04X}", c as u32);
+        }
+        assert_eq!(normal("双河村"), "双河村");
+        assert_eq!(normal("双河村 "), "双河村");
     }
 }
