@@ -10,7 +10,7 @@
 
 mod harness;
 
-use harness::Town;
+use harness::{meetings, present, Town};
 use std::collections::HashMap;
 
 /// The example town after import, survey and screen.
@@ -31,26 +31,6 @@ fn admitted(t: &Town) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Write `appraisal/meetings.csv` with (village, date, present) rows.
-fn meetings(t: &Town, rows: &[(&str, &str, u32)]) {
-    let mut s = String::from("\u{feff}村,日期,到会人数\n");
-    for (v, d, p) in rows {
-        s.push_str(&format!("{v},{d},{p}\n"));
-    }
-    t.write("appraisal/meetings.csv", &s);
-}
-
-/// Meetings of the three villages with these numbers present.
-fn present(t: &Town, [a, b, c]: [u32; 3]) {
-    meetings(
-        t,
-        &[
-            ("双河村", "2015-06-04", a),
-            ("南庞庄村", "2015-06-03", b),
-            ("鹿泉村", "2015-06-04", c),
-        ],
-    );
-}
 
 /// Write `appraisal/votes.csv`: 18 for, 1 against, 1 abstaining for every
 /// admitted household but those `skip` leaves out.

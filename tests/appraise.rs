@@ -9,7 +9,7 @@
 mod harness;
 
 use calamine::{Data, Reader};
-use harness::Town;
+use harness::{meetings, present, Town};
 use std::collections::HashMap;
 
 const VILLAGES: [&str; 3] = ["双河村", "南庞庄村", "鹿泉村"];
@@ -40,26 +40,6 @@ fn admitted(t: &Town) -> HashMap<String, Vec<String>> {
     m
 }
 
-/// Write `appraisal/meetings.csv` with (village, date, present) rows.
-fn meetings(t: &Town, rows: &[(&str, &str, u32)]) {
-    let mut s = String::from("\u{feff}村,日期,到会人数\n");
-    for (v, d, p) in rows {
-        s.push_str(&format!("{v},{d},{p}\n"));
-    }
-    t.write("appraisal/meetings.csv", &s);
-}
-
-/// Meetings of the three villages with these numbers present.
-fn present(t: &Town, [a, b, c]: [u32; 3]) {
-    meetings(
-        t,
-        &[
-            ("双河村", "2015-06-04", a),
-            ("南庞庄村", "2015-06-03", b),
-            ("鹿泉村", "2015-06-04", c),
-        ],
-    );
-}
 
 /// The words of a command line.
 fn words(s: &str) -> Vec<&str> {

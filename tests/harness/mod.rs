@@ -174,3 +174,24 @@ pub fn confidential_runs(s: &str) -> Vec<String> {
     }
     found
 }
+
+/// Write `appraisal/meetings.csv` with (village, date, present) rows.
+pub fn meetings(t: &Town, rows: &[(&str, &str, u32)]) {
+    let mut s = String::from("\u{feff}村,日期,到会人数\n");
+    for (v, d, p) in rows {
+        s.push_str(&format!("{v},{d},{p}\n"));
+    }
+    t.write("appraisal/meetings.csv", &s);
+}
+
+/// Meetings of the example town's three villages with these numbers present.
+pub fn present(t: &Town, [a, b, c]: [u32; 3]) {
+    meetings(
+        t,
+        &[
+            ("双河村", "2015-06-04", a),
+            ("南庞庄村", "2015-06-03", b),
+            ("鹿泉村", "2015-06-04", c),
+        ],
+    );
+}
