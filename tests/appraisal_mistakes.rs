@@ -31,7 +31,6 @@ fn admitted(t: &Town) -> Vec<(String, String)> {
         .collect()
 }
 
-
 /// Write `appraisal/votes.csv`: 18 for, 1 against, 1 abstaining for every
 /// admitted household but those `skip` leaves out.
 fn votes(t: &Town, skip: &[(&str, &str)]) {

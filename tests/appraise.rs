@@ -40,7 +40,6 @@ fn admitted(t: &Town) -> HashMap<String, Vec<String>> {
     m
 }
 
-
 /// The words of a command line.
 fn words(s: &str) -> Vec<&str> {
     s.split_whitespace().collect()

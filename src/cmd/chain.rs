@@ -302,17 +302,13 @@ fn failure(town: &Ctx, label: &str, result: &Result<Report>, code: i32) -> Strin
     }
 }
 
-/// The errors a findings CSV lists (its rows whose severity is `error`).
+/// The errors a findings CSV lists; a workbook is not counted.
 fn error_rows(path: &Path) -> Option<u64> {
     if path.extension().is_none_or(|e| e != "csv") {
         return None;
     }
-    let rows = crate::io::csvin::read_csv(path).ok()?;
-    Some(
-        rows.iter()
-            .filter(|r| r.get("severity").is_some_and(|s| s == "error"))
-            .count() as u64,
-    )
+    let n = crate::io::findings::count_errors(path).ok()??;
+    Some(n as u64)
 }
 
 /// A step is up to date when it has run successfully (the journal says

@@ -47,7 +47,8 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
     } else {
         (Default::default(), Vec::new())
     };
-    let survey_errors = count_survey_errors(ctx)?;
+    let survey_errors =
+        crate::io::findings::count_errors(&ctx.out().join("survey-findings.csv"))?.unwrap_or(0);
 
     // Households with an error finding or an invalid survey row, by their
     // key, with the first message. A finding names its village as the sheet
@@ -154,21 +155,6 @@ pub fn run(ctx: &Ctx, provisional: bool) -> Result<Report> {
         report.json.extend(m);
     }
     Ok(report)
-}
-
-fn count_survey_errors(ctx: &Ctx) -> Result<usize> {
-    let p = ctx.out().join("survey-findings.csv");
-    if !p.exists() {
-        return Ok(0);
-    }
-    let mut rdr = csv::Reader::from_path(&p)?;
-    let mut n = 0;
-    for r in rdr.records() {
-        if r?.get(0) == Some("error") {
-            n += 1;
-        }
-    }
-    Ok(n)
 }
 
 fn lines<'a>(

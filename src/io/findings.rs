@@ -59,3 +59,16 @@ pub fn write_csv(path: &Path, findings: &[Finding]) -> Result<()> {
         }),
     )
 }
+/// How many errors a findings CSV lists (its rows whose severity is
+/// `error`); `None` when there is no such file.
+pub fn count_errors(path: &Path) -> Result<Option<usize>> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let rows = super::csvin::read_csv(path)?;
+    Ok(Some(
+        rows.iter()
+            .filter(|r| r.get("severity").is_some_and(|s| s == "error"))
+            .count(),
+    ))
+}

@@ -2,7 +2,6 @@
 //! first thing that really has to happen, in the order of the chain
 //! (DESIGN 7, "next steps are true").
 
-use anyhow::Result;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,7 +10,6 @@ use super::super::chain::{List, Round, Step};
 use super::super::{folder_files, Ctx};
 use super::{Facts, Failed, Village};
 use crate::domain::roster::Roster;
-use crate::io::csvin::read_csv;
 use crate::io::journal;
 
 /// Whether the step's input folder holds a sheet it reads (the registry's
@@ -43,7 +41,7 @@ pub(super) fn standing(ctx: &Ctx, facts: &mut Facts) {
         .extend(Round::ALL.map(|r| (Step::Review(r), format!("review-{}-findings.csv", r.name()))));
     for (step, file) in steps {
         let path = out.join(&file);
-        let errors = match count_errors(&path) {
+        let errors = match crate::io::findings::count_errors(&path) {
             Ok(n) => n,
             Err(e) => {
                 facts.problems.push(format!("{e:#}"));
@@ -82,19 +80,6 @@ pub(super) fn standing(ctx: &Ctx, facts: &mut Facts) {
             List::Primary
         ));
     }
-}
-
-/// The error rows of a findings CSV; `None` when there is no such file.
-fn count_errors(path: &Path) -> Result<Option<usize>> {
-    if !path.is_file() {
-        return Ok(None);
-    }
-    let rows = read_csv(path)?;
-    Ok(Some(
-        rows.iter()
-            .filter(|r| r.get("severity").is_some_and(|s| s == "error"))
-            .count(),
-    ))
 }
 
 /// The exit status and the outputs of the last run of each step, as the
