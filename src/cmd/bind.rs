@@ -34,9 +34,8 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     let roster = ctx.roster()?;
     let standard = campaign.current_standard().map_err(config)?;
     let lang = campaign.output.lang;
-    let final_path = chain::require(ctx, List::Final)?;
-    let register_path = chain::require(ctx, List::Register)?;
-    let primary_path = chain::require(ctx, List::Primary)?;
+    let [final_path, register_path, primary_path] =
+        chain::require_all(ctx, [List::Final, List::Register, List::Primary])?;
     let mut report = Report::default();
     report.inputs.extend([
         ctx.path("campaign.toml"),

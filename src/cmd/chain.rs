@@ -25,21 +25,38 @@ pub mod county;
 /// `appraise` removes its list so that no later stage runs on it. A stale
 /// list names the earliest stale stage it derives from.
 pub fn require(ctx: &Ctx, list: List) -> Result<PathBuf> {
-    let path = ctx.out().join(list.file());
-    let missing = List::ALL
-        .into_iter()
-        .take_while(|l| *l != list)
-        .filter(|l| *l != List::Survey)
-        .chain([list])
-        .find(|l| !ctx.out().join(l.file()).is_file());
-    if let Some(m) = missing {
-        let by = m.written_by();
-        return Err(usage(format!("{m} does not exist yet: run `{by}` first")));
+    let [path] = require_all(ctx, [list])?;
+    Ok(path)
+}
+
+/// [`require`] for each of several lists, in their order, the journal read
+/// and the inputs looked at once for all of them.
+pub fn require_all<const N: usize>(ctx: &Ctx, lists: [List; N]) -> Result<[PathBuf; N]> {
+    for list in lists {
+        let missing = List::ALL
+            .into_iter()
+            .take_while(|l| *l != list)
+            .filter(|l| *l != List::Survey)
+            .chain([list])
+            .find(|l| !ctx.out().join(l.file()).is_file());
+        if let Some(m) = missing {
+            let by = m.written_by();
+            return Err(usage(format!("{m} does not exist yet: run `{by}` first")));
+        }
     }
-    let name = list.to_string();
     let verdict = staleness::verify_data(&ctx.dir);
+    for list in lists {
+        fresh(list, &verdict)?;
+    }
+    Ok(lists.map(|l| ctx.out().join(l.file())))
+}
+
+/// A usage error when the verdict holds `list` stale, naming the earliest
+/// stale stage it derives from.
+fn fresh(list: List, verdict: &staleness::Verdict) -> Result<()> {
+    let name = list.to_string();
     let Some(s) = verdict.stale.iter().find(|s| s.output == name) else {
-        return Ok(path);
+        return Ok(());
     };
     // Follow a list stale through an earlier stale one to where it began.
     let mut root = s;

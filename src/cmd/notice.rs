@@ -66,14 +66,13 @@ pub fn run(ctx: &Ctx, round: Round, start: Option<&str>, format: NoticeFormat) -
         .transpose()?;
 
     let mut report = Report::default();
-    let list_path = chain::require(ctx, round.input())?;
+    let [list_path, register] = chain::require_all(ctx, [round.input(), List::Register])?;
     report.inputs.push(list_path.clone());
     report
         .inputs
         .extend([ctx.path("campaign.toml"), ctx.path("villages.csv")]);
     let villages = villages_of(&list_path, round, &roster)?;
 
-    let register = chain::require(ctx, List::Register)?;
     let wanted: HashSet<HouseholdKey> = villages
         .iter()
         .flat_map(|v| v.rows.iter().map(|r| r.base.key.clone()))
