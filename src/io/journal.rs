@@ -29,6 +29,17 @@ pub fn sha256_bytes(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
 
+/// A file's size and modification time, as the journal records them.
+pub fn seen(path: &Path) -> Option<(u64, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    let t = m
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((m.len(), u64::try_from(t.as_nanos()).ok()?))
+}
+
 /// A reader that hashes what passes through it: a command that reads a
 /// large input whole records the digest of what it read, and the journal
 /// need not read the file again.
@@ -106,7 +117,7 @@ pub fn entry(
                 Some(s) => s.clone(),
                 None => sha256_file(p).unwrap_or_default(),
             };
-            match super::staleness::seen(p) {
+            match seen(p) {
                 Some((size, modified)) => {
                     json!({"path": rel(p), "sha256": sha, "size": size, "modified": modified})
                 }

@@ -297,17 +297,6 @@ struct Input {
     seen: Option<(u64, u64)>,
 }
 
-/// A file's size and modification time, as the journal records them.
-pub fn seen(path: &Path) -> Option<(u64, u64)> {
-    let m = std::fs::metadata(path).ok()?;
-    let t = m
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    Some((m.len(), u64::try_from(t.as_nanos()).ok()?))
-}
-
 /// Hashes of files on disk, each file read once.
 struct Hashes<'a> {
     dir: &'a Path,
@@ -333,7 +322,9 @@ impl Hashes<'_> {
             return Some(input.sha.clone());
         }
         match input.seen {
-            Some(s) if seen(&self.dir.join(&input.path)) == Some(s) => Some(input.sha.clone()),
+            Some(s) if super::journal::seen(&self.dir.join(&input.path)) == Some(s) => {
+                Some(input.sha.clone())
+            }
             _ => self.get(&input.path),
         }
     }
